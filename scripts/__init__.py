@@ -1,0 +1,1 @@
+"""Maintainer tooling for the ketamine guide: checks, Markdown extensions, release and benchmarks."""

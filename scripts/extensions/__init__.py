@@ -1,0 +1,97 @@
+"""Python-Markdown extensions that turn the guide's data into page content.
+
+They run under MkDocs and under Zensical alike, because both hand every page
+to Python-Markdown. Links they generate are written relative to `docs/`
+(a leading `/`), which the generator resolves to each page's relative URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .. import sources
+
+# Warnings go to MkDocs' logger tree, so `mkdocs build --strict` fails on them.
+log = logging.getLogger("mkdocs.extensions.guide")
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+
+
+def outside_code(lines: list[str]) -> Iterator[tuple[int, bool]]:
+    """Yield (index, is_prose) for each line, marking lines inside fenced code blocks."""
+    fenced = False
+    for index, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+            yield index, False
+        else:
+            yield index, not fenced
+
+
+def sub_outside_inline_code(pattern: re.Pattern, replace, line: str) -> str:
+    """Apply a substitution to a line, leaving `inline code` untouched."""
+    parts = INLINE_CODE.split(line)
+    # split() with two groups yields: text, ticks, code, text, ticks, code, ...
+    out = []
+    for index in range(0, len(parts), 3):
+        out.append(pattern.sub(replace, parts[index]))
+        if index + 2 < len(parts):
+            out.append(parts[index + 1] + parts[index + 2] + parts[index + 1])
+    return "".join(out)
+
+
+def markdown_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@lru_cache(maxsize=8)
+def _bibliography(path: Path, _mtime_key: float):
+    references, problems = sources.load_bibliography(path)
+    for problem in problems:
+        log.warning(str(problem))
+    return references
+
+
+@lru_cache(maxsize=8)
+def _glossary(path: Path, _mtime_key: float):
+    terms, problems = sources.load_glossary(path)
+    for problem in problems:
+        log.warning(str(problem))
+    return terms
+
+
+def cached_bibliography(path: Path) -> dict[str, sources.Reference]:
+    """The bibliography, parsed once per change of the file (a build renders every page)."""
+    return _bibliography(path, _mtime(path))
+
+
+def cached_glossary(path: Path) -> list[sources.Term]:
+    return _glossary(path, _mtime(path))
+
+
+def site_pages(docs: Path) -> list[sources.Page]:
+    """Every page with readable front matter; unreadable ones are the content check's business."""
+    pages = []
+    for path in sources.content_pages(docs):
+        try:
+            pages.append(sources.load_page(path))
+        except sources.SourceError:
+            continue
+    return pages
+
+
+def docs_link(page: sources.Page, docs: Path) -> str:
+    """A link to a page, relative to docs/ (leading slash), that MkDocs turns into a relative URL."""
+    return "/" + page.path.relative_to(docs).as_posix()

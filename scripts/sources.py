@@ -1,0 +1,616 @@
+"""The guide's sources of truth, loaded and validated in one place.
+
+Four kinds of data feed every page: the bibliography (CSL-YAML), the glossary,
+the crisis services and each page's front matter. The Markdown extensions and
+the content check both load them through this module, so a rule is written
+once and a mistake is reported once, as a `Problem` naming file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+DOCS = ROOT / "docs"
+BIBLIOGRAPHY = DATA / "references.yaml"
+GLOSSARY = DATA / "glossary.yaml"
+CRISIS = DATA / "crisis.yaml"
+EDITIONS = DATA / "editions.yaml"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, printed as `path:line:column: CODE message (fix)`."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        fix = f" ({self.fix})" if self.fix else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}{fix}"
+
+
+class SourceError(Exception):
+    """Raised when a data file cannot be used at all; carries the problems found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the project root, as maintainers see them."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+# --- YAML with line numbers ---------------------------------------------------
+
+
+class LineDict(dict):
+    """A mapping that remembers the line it started on (1-based)."""
+
+    line: int = 1
+
+
+class LineList(list):
+    line: int = 1
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader, node):
+    sequence = LineList(loader.construct_sequence(node, deep=True))
+    sequence.line = node.start_mark.line + 1
+    return sequence
+
+
+def _construct_timestamp_as_text(loader, node):
+    # Dates stay text until validated, so "2026-13-01" is reported, not a crash.
+    return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
+    """Parse YAML, turning syntax errors into a SourceError at the right line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        column = (mark.column + 1) if mark else 1
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise SourceError([Problem(path, line, column, "YAML001", f"invalid YAML: {reason}",
+                                   "check indentation, colons and quotes on this line")]) from None
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise SourceError([Problem(display_path(path), line, 1, "ENC001", "file is not valid UTF-8",
+                                   "re-save the file with UTF-8 encoding")]) from None
+    except FileNotFoundError:
+        raise SourceError([Problem(display_path(path), 1, 1, "FILE001", "file not found",
+                                   "restore the file or fix the path in mkdocs.yml")]) from None
+
+
+# --- Bibliography (CSL-YAML) --------------------------------------------------
+
+CSL_TYPES = {"article-journal", "article-newspaper", "report", "webpage", "book", "chapter", "document"}
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")
+ID = re.compile(r"^[a-z][a-z0-9]*[a-z0-9]$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    line: int
+    authors: tuple[str, ...]
+    title: str
+    container: str
+    year: int
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+
+    def author_text(self) -> str:
+        names = [a for a in self.authors if a != "et al."]
+        truncated = len(names) < len(self.authors) or len(names) > 3
+        shown = ", ".join(names[:3])
+        return f"{shown}, et al." if truncated else f"{shown}."
+
+    def source_text(self) -> str:
+        """Journal, year and location in Vancouver style: 'Journal. 2013;170(10):1134-1142.'"""
+        text = f"{self.container}. {self.year}"
+        if self.volume:
+            text += f";{self.volume}"
+            if self.issue:
+                text += f"({self.issue})"
+            if self.page:
+                text += f":{self.page}"
+        return text + "."
+
+
+def _author_name(author: Any) -> str:
+    if not isinstance(author, dict):
+        return ""
+    if "literal" in author:
+        return str(author["literal"])
+    name = f"{author.get('family', '')} {author.get('given', '')}".strip()
+    return f"{name} {author['suffix']}" if author.get("suffix") else name
+
+
+def load_bibliography(path: Path = BIBLIOGRAPHY) -> tuple[dict[str, Reference], list[Problem]]:
+    """Load and validate the CSL-YAML bibliography. Returns the usable entries and every problem found."""
+    shown = display_path(path)
+    problems: list[Problem] = []
+    try:
+        records = load_yaml(read_text(path), shown)
+    except SourceError as error:
+        return {}, error.problems
+    if not isinstance(records, list):
+        return {}, [Problem(shown, 1, 1, "BIB001", "the bibliography must be a YAML list of CSL records",
+                            "start each record with '- id: key'")]
+    references: dict[str, Reference] = {}
+    this_year = dt.date.today().year
+    for record in records:
+        line = getattr(record, "line", 1)
+        if not isinstance(record, dict):
+            problems.append(Problem(shown, line, 1, "BIB001", "a record is not a mapping", "start it with '- id: key'"))
+            continue
+        key = record.get("id")
+        if not isinstance(key, str) or not ID.match(key):
+            problems.append(Problem(shown, line, 1, "BIB002", f"record id {key!r} is missing or malformed",
+                                    "use lower-case letters and digits, e.g. 'murrough2013b'"))
+            continue
+        if key in references:
+            problems.append(Problem(shown, line, 1, "BIB003", f"duplicate id '{key}' (first on line {references[key].line})",
+                                    "give each record a unique id"))
+            continue
+        missing = [f for f in ("type", "title", "author", "container-title", "issued") if not record.get(f)]
+        if missing:
+            problems.append(Problem(shown, line, 1, "BIB004", f"'{key}' lacks required field(s): {', '.join(missing)}",
+                                    "add them from the publisher's page"))
+            continue
+        if record["type"] not in CSL_TYPES:
+            problems.append(Problem(shown, line, 1, "BIB005", f"'{key}' has unknown CSL type '{record['type']}'",
+                                    f"use one of: {', '.join(sorted(CSL_TYPES))}"))
+        try:
+            year = int(record["issued"]["date-parts"][0][0])
+        except (KeyError, IndexError, TypeError, ValueError):
+            problems.append(Problem(shown, line, 1, "BIB006", f"'{key}' has a malformed 'issued' date",
+                                    "write issued: {date-parts: [[2013]]}"))
+            continue
+        if not 1900 <= year <= this_year:
+            problems.append(Problem(shown, line, 1, "BIB007", f"'{key}' has implausible year {year}",
+                                    f"use a year between 1900 and {this_year}"))
+        doi = record.get("DOI")
+        if doi is not None and not DOI.match(str(doi)):
+            problems.append(Problem(shown, line, 1, "BIB008", f"'{key}' has a malformed DOI '{doi}'",
+                                    "a DOI looks like 10.1176/appi.ajp.2013.13030392, without 'https://doi.org/'"))
+        pmid = record.get("PMID")
+        if pmid is not None and not PMID.match(str(pmid)):
+            problems.append(Problem(shown, line, 1, "BIB009", f"'{key}' has a malformed PMID '{pmid}'",
+                                    "a PMID is 1 to 9 digits, quoted, e.g. '23982301'"))
+        url = record.get("URL")
+        if url is not None and not str(url).startswith("https://"):
+            problems.append(Problem(shown, line, 1, "BIB010", f"'{key}' URL must start with https://", "use the https address"))
+        if not isinstance(record["author"], list) or not all(_author_name(a) for a in record["author"]):
+            problems.append(Problem(shown, line, 1, "BIB011", f"'{key}' has a malformed author list",
+                                    "each author is {family: ..., given: ...} or {literal: ...}"))
+            continue
+        references[key] = Reference(
+            id=key, line=line, authors=tuple(_author_name(a) for a in record["author"]),
+            title=str(record["title"]), container=str(record["container-title"]), year=year,
+            volume=_text(record.get("volume")), issue=_text(record.get("issue")), page=_text(record.get("page")),
+            doi=_text(doi), pmid=_text(pmid), url=_text(url),
+        )
+    return references, problems
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- Glossary -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+    match: tuple[str, ...]
+    line: int
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.term)
+
+
+def slugify(text: str) -> str:
+    """The same slugs Python-Markdown's toc extension gives headings."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    return toc_slugify(text, "-")
+
+
+def match_variants(text: str) -> set[str]:
+    """A phrase matches with its first letter in either case, except acronyms ('MADRS', 'rTMS')."""
+    variants = {text}
+    is_acronym = sum(c.isupper() for c in text[:2]) == 2 or any(c.isupper() for c in text[1:].split(" ")[0])
+    if text and not is_acronym:
+        variants |= {text[0].upper() + text[1:], text[0].lower() + text[1:]}
+    return variants
+
+
+def load_glossary(path: Path = GLOSSARY) -> tuple[list[Term], list[Problem]]:
+    shown = display_path(path)
+    try:
+        entries = load_yaml(read_text(path), shown)
+    except SourceError as error:
+        return [], error.problems
+    if not isinstance(entries, list):
+        return [], [Problem(shown, 1, 1, "GLO001", "the glossary must be a YAML list", "start each entry with '- term: ...'")]
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    seen_terms: dict[str, int] = {}
+    seen_matches: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        line = getattr(entry, "line", 1)
+        if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not isinstance(entry.get("definition"), str):
+            problems.append(Problem(shown, line, 1, "GLO002", "entry needs 'term' and 'definition' as text",
+                                    "write '- term: Name' and '  definition: One plain sentence.'"))
+            continue
+        name = entry["term"].strip()
+        if name.lower() in seen_terms:
+            problems.append(Problem(shown, line, 1, "GLO003", f"duplicate glossary term '{name}' (first on line {seen_terms[name.lower()]})",
+                                    "merge the two entries"))
+            continue
+        seen_terms[name.lower()] = line
+        match = entry.get("match", [name])
+        if not isinstance(match, list) or not all(isinstance(m, str) and m.strip() for m in match):
+            problems.append(Problem(shown, line, 1, "GLO004", f"'{name}': match must be a list of phrases",
+                                    "write match: [phrase, plural phrase]"))
+            continue
+        for phrase in match:
+            for variant in match_variants(phrase.strip()):
+                owner = seen_matches.get(variant)
+                if owner and owner[0] != name:
+                    problems.append(Problem(shown, line, 1, "GLO005",
+                                            f"'{variant}' is matched by both '{owner[0]}' (line {owner[1]}) and '{name}'",
+                                            "keep the phrase under one term only"))
+                seen_matches.setdefault(variant, (name, line))
+        if len(entry["definition"].split()) > 45:
+            problems.append(Problem(shown, line, 1, "GLO006", f"'{name}': definition is over 45 words",
+                                    "keep it to one or two plain sentences"))
+        terms.append(Term(name, " ".join(entry["definition"].split()), tuple(m.strip() for m in match), line))
+    return terms, problems
+
+
+# --- Crisis services ----------------------------------------------------------
+
+ACTION_KINDS = {"call": "tel:", "text": "sms:", "web": "https://"}
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    label: str
+    target: str
+
+    @property
+    def href(self) -> str:
+        if self.kind == "call":
+            return "tel:" + re.sub(r"[^\d+]", "", self.target)
+        if self.kind == "text":
+            number, _, body = self.target.partition(" ")
+            return f"sms:{number}" + (f"?body={body}" if body else "")
+        return self.target
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    detail: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    services: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class CrisisData:
+    checked: str
+    heading: str
+    regions: tuple[Region, ...]
+
+
+def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
+    shown = display_path(path)
+    try:
+        data = load_yaml(read_text(path), shown)
+    except SourceError as error:
+        return None, error.problems
+
+    def bad(line: int, message: str, fix: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, 1, "CRISIS001", message, fix)]
+
+    if not isinstance(data, dict) or not isinstance(data.get("regions"), list) or not data.get("heading"):
+        return bad(1, "crisis data needs 'heading', 'checked' and a list of 'regions'", "see the comment at the top of the file")
+    checked = _parse_date(data.get("checked"))
+    if checked is None:
+        return bad(getattr(data, "line", 1), "'checked' must be the date the numbers were last verified (YYYY-MM-DD)",
+                   "write checked: 2026-11-27")
+    regions = []
+    for region in data["regions"]:
+        line = getattr(region, "line", 1)
+        if not isinstance(region, dict) or not region.get("name") or not isinstance(region.get("services"), list):
+            return bad(line, "each region needs 'name' and a list of 'services'", "copy the shape of the region above")
+        services = []
+        for service in region["services"]:
+            sline = getattr(service, "line", line)
+            if not isinstance(service, dict) or not service.get("name") or not isinstance(service.get("actions"), list):
+                return bad(sline, "each service needs 'name' and a list of 'actions'", "copy the shape of the service above")
+            actions = []
+            for action in service["actions"]:
+                aline = getattr(action, "line", sline)
+                if not isinstance(action, dict) or action.get("kind") not in ACTION_KINDS or not action.get("label") or not action.get("target"):
+                    return bad(aline, "each action needs kind (call, text or web), label and target",
+                               "e.g. {kind: call, label: Call 988, target: '988'}")
+                target = str(action["target"])
+                if action["kind"] == "web" and not target.startswith("https://"):
+                    return bad(aline, f"web target '{target}' must start with https://", "use the https address")
+                if action["kind"] in ("call", "text") and not re.fullmatch(r"\+?[\d ]+( [A-Z]+)?", target):
+                    return bad(aline, f"'{target}' is not a phone number", "digits and spaces only; for texts add the keyword, e.g. '85258 SHOUT'")
+                actions.append(Action(action["kind"], str(action["label"]), target))
+            services.append(Service(str(service["name"]), str(service.get("detail", "")), tuple(actions)))
+        regions.append(Region(str(region["name"]), tuple(services)))
+    return CrisisData(checked.isoformat(), str(data["heading"]), tuple(regions)), []
+
+
+# --- Published editions -------------------------------------------------------
+
+EDITION = re.compile(r"^20\d\d\.(0[1-9]|1[0-2])(\.[1-9]\d*)?$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    version: str
+    date: dt.date
+    summary: str
+    line: int
+
+
+def load_editions(path: Path = EDITIONS) -> tuple[list[Edition], list[Problem]]:
+    """Editions are named YEAR.MONTH (a second release in a month adds .2), newest first."""
+    shown = display_path(path)
+    try:
+        entries = load_yaml(read_text(path), shown) or []
+    except SourceError as error:
+        return [], error.problems
+    if not isinstance(entries, list):
+        return [], [Problem(shown, 1, 1, "ED001", "editions must be a YAML list", "start each entry with '- version: \"2026.11\"'")]
+    editions, problems = [], []
+    for entry in entries:
+        line = getattr(entry, "line", 1)
+        fix = "write version: \"2026.11\" (quoted), date: YYYY-MM-DD and summary: one line"
+        if not isinstance(entry, dict) or not EDITION.match(str(entry.get("version", ""))) \
+                or _parse_date(entry.get("date")) is None or not str(entry.get("summary") or "").strip():
+            problems.append(Problem(shown, line, 1, "ED002", "edition needs version (YEAR.MONTH), date and summary", fix))
+            continue
+        if any(e.version == str(entry["version"]) for e in editions):
+            problems.append(Problem(shown, line, 1, "ED003", f"edition {entry['version']} is listed twice", "keep one entry"))
+            continue
+        editions.append(Edition(str(entry["version"]), _parse_date(entry["date"]), str(entry["summary"]).strip(), line))
+    return editions, problems
+
+
+# --- Page front matter --------------------------------------------------------
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+REQUIRED_FIELDS = ("title", "description", "version", "last_reviewed", "next_review", "regulatory", "clinical_review", "changes")
+KNOWN_FIELDS = set(REQUIRED_FIELDS) | {"search", "hide", "template", "status"}
+MAX_DESCRIPTION = 160
+REVIEW_CYCLE_DAYS = {True: 366, False: 3 * 365 + 1}  # regulatory pages yearly, others at most 3 years
+
+
+@dataclass
+class Page:
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_first_line: int  # line number of the body's first line in the file
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def version(self) -> tuple[int, int, int] | None:
+        return parse_version(self.meta.get("version"))
+
+
+def parse_version(value: Any) -> tuple[int, int, int] | None:
+    match = SEMVER.match(str(value)) if isinstance(value, str) else None
+    return tuple(int(part) for part in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int, dict[str, int]]:
+    """Return (meta, body, body_first_line, field_lines). Raises SourceError on malformed front matter."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise SourceError([Problem(shown, 1, 1, "FM001", "page has no front matter",
+                                   "start the file with '---', the fields (see CONTRIBUTING.md), and '---'")])
+    meta = load_yaml(match.group(1) or "", shown, first_line=2) or {}
+    if not isinstance(meta, dict):
+        raise SourceError([Problem(shown, 2, 1, "FM002", "front matter must be 'field: value' lines", "see CONTRIBUTING.md")])
+    field_lines = {}
+    for number, line in enumerate((match.group(1) or "").splitlines(), start=2):
+        name = line.split(":", 1)[0]
+        if line and not line[0].isspace() and ":" in line:
+            field_lines.setdefault(name, number)
+    body_first_line = text[: match.end()].count("\n") + 1
+    return dict(meta), text[match.end():], body_first_line, field_lines
+
+
+def load_page(path: Path) -> Page:
+    text = read_text(path)
+    meta, body, first, lines = split_front_matter(text, display_path(path))
+    return Page(path, meta, body, first, lines)
+
+
+def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
+    """Check a page's metadata against the schema in CONTRIBUTING.md."""
+    problems: list[Problem] = []
+    meta, shown = page.meta, page.shown
+
+    def at(name: str) -> int:
+        return page.field_lines.get(name, 1)
+
+    def add(name: str, code: str, message: str, fix: str) -> None:
+        problems.append(Problem(shown, at(name), 1, code, message, fix))
+
+    for name in REQUIRED_FIELDS:
+        if meta.get(name) in (None, ""):
+            add(name, "FM003", f"front matter lacks '{name}'", f"add '{name}:' (see CONTRIBUTING.md, 'Page metadata')")
+    for name in meta:
+        if name not in KNOWN_FIELDS:
+            add(name, "FM004", f"unknown front matter field '{name}'", f"remove it or use one of: {', '.join(sorted(KNOWN_FIELDS))}")
+    description = meta.get("description")
+    if isinstance(description, str) and len(description) > MAX_DESCRIPTION:
+        add("description", "FM005", f"description is {len(description)} characters; search engines show at most {MAX_DESCRIPTION}",
+            "shorten it to one plain sentence")
+    elif description is not None and not isinstance(description, str):
+        add("description", "FM005", "description must be text", "write one plain sentence")
+    if meta.get("version") is not None and page.version is None:
+        add("version", "FM006", f"version '{meta.get('version')}' is not MAJOR.MINOR.PATCH", "write e.g. version: 1.2.0")
+    if "regulatory" in meta and not isinstance(meta["regulatory"], bool):
+        add("regulatory", "FM007", "regulatory must be true or false", "write regulatory: true if the page states approvals, labels, prices or guidance")
+
+    last = _parse_date(meta.get("last_reviewed"))
+    nxt = _parse_date(meta.get("next_review"))
+    for name, value in (("last_reviewed", last), ("next_review", nxt)):
+        if meta.get(name) is not None and value is None:
+            add(name, "FM008", f"{name} '{meta.get(name)}' is not a real date", "write YYYY-MM-DD, e.g. 2026-11-27")
+    if last and last > today:
+        add("last_reviewed", "REV001", f"last_reviewed {last} is in the future", f"use the date of the review, on or before {today}")
+    if nxt and nxt < today:
+        add("next_review", "REV002", f"review overdue: next_review was {nxt}",
+            "review the page against the evidence, then set last_reviewed to today and a new next_review")
+    if last and nxt:
+        regulatory = meta.get("regulatory") is True
+        limit = REVIEW_CYCLE_DAYS[regulatory]
+        if nxt <= last:
+            add("next_review", "REV003", "next_review must be after last_reviewed", "set it 1 to 3 years after last_reviewed")
+        elif (nxt - last).days > limit:
+            cycle = "12 months (page states regulatory facts)" if regulatory else "3 years"
+            add("next_review", "REV004", f"review cycle of {(nxt - last).days} days is longer than {cycle}",
+                f"set next_review on or before {last + dt.timedelta(days=limit)}")
+
+    problems += _validate_clinical_review(meta.get("clinical_review"), at("clinical_review"), shown, today)
+    problems += _validate_changes(page, at("changes"), today)
+    search = meta.get("search")
+    if search is not None and not (isinstance(search, dict) and set(search) <= {"boost", "exclude"}):
+        add("search", "FM009", "search must be a mapping with 'boost' (a number) or 'exclude'", "write search: {boost: 2}")
+    return problems
+
+
+def _validate_clinical_review(review: Any, line: int, shown: str, today: dt.date) -> list[Problem]:
+    if review is None:
+        return []
+    fix = "write 'status: pending', or 'status: reviewed' with name, role and date of a real clinician's review"
+    if not isinstance(review, dict) or review.get("status") not in ("pending", "reviewed"):
+        return [Problem(shown, line, 1, "FM010", "clinical_review.status must be 'pending' or 'reviewed'", fix)]
+    if review["status"] == "reviewed":
+        missing = [f for f in ("name", "role", "date") if not review.get(f)]
+        if missing:
+            return [Problem(shown, line, 1, "FM010", f"a reviewed page must record the reviewer's {', '.join(missing)}", fix)]
+        date = _parse_date(review.get("date"))
+        if date is None or date > today:
+            return [Problem(shown, line, 1, "FM010", f"clinical review date '{review.get('date')}' is not a past date", fix)]
+    elif set(review) - {"status"}:
+        return [Problem(shown, line, 1, "FM010", "a pending review must not name a reviewer", fix)]
+    return []
+
+
+def _validate_changes(page: Page, line: int, today: dt.date) -> list[Problem]:
+    changes = page.meta.get("changes")
+    shown = page.shown
+    fix = "list entries as '- version: 1.1.0', '  date: YYYY-MM-DD', '  summary: what changed', newest first"
+    if changes is None:
+        return []
+    if not isinstance(changes, list) or not changes:
+        return [Problem(shown, line, 1, "FM011", "changes must be a non-empty list", fix)]
+    problems = []
+    previous: tuple[int, int, int] | None = None
+    for entry in changes:
+        eline = getattr(entry, "line", line)
+        if not isinstance(entry, dict) or parse_version(entry.get("version")) is None \
+                or _parse_date(entry.get("date")) is None or not isinstance(entry.get("summary"), str) or not entry["summary"].strip():
+            problems.append(Problem(shown, eline, 1, "FM011", "change entry needs version (MAJOR.MINOR.PATCH), date and summary", fix))
+            continue
+        version = parse_version(entry["version"])
+        if previous is not None and version >= previous:
+            problems.append(Problem(shown, eline, 1, "FM012", f"change {entry['version']} is not older than the entry above it",
+                                    "keep the newest change first and each version once"))
+        if _parse_date(entry["date"]) > today:
+            problems.append(Problem(shown, eline, 1, "FM013", f"change date {entry['date']} is in the future", "use the date of the change"))
+        previous = version
+    first = changes[0]
+    if isinstance(first, dict) and page.version and parse_version(first.get("version")) and parse_version(first.get("version")) != page.version:
+        problems.append(Problem(shown, getattr(first, "line", line), 1, "FM014",
+                                f"newest change entry is {first.get('version')} but the page version is {page.meta.get('version')}",
+                                "add a change entry for the new version at the top of 'changes'"))
+    return problems
+
+
+def content_pages(docs: Path = DOCS) -> list[Path]:
+    """Every Markdown page the site builds (snippets under docs/includes are not pages)."""
+    return sorted(p for p in docs.rglob("*.md") if "includes" not in p.relative_to(docs).parts)
