@@ -1,0 +1,67 @@
+"""Scaffold a new page with front matter the content check accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from . import sources
+
+TEMPLATE = """---
+title: "{title}"
+description: One plain sentence saying what this page explains, at most 160 characters.
+version: 0.1.0
+last_reviewed: {today}
+next_review: {next_review}
+regulatory: {regulatory}
+clinical_review:
+  status: pending
+changes:
+  - version: 0.1.0
+    date: {today}
+    summary: First draft.
+---
+
+# {title}
+
+!!! summary "At a glance"
+
+    - The first key point, in one short sentence [@key].
+    - The second key point.
+    - The third key point.
+
+Start with what the reader most needs to know. Cite every fact [@key].
+
+## A question a reader would ask
+
+Answer it in two or three short sentences.
+"""
+
+
+class NewPageError(Exception):
+    pass
+
+
+def new_page(relative: str, title: str, regulatory: bool = False, today: dt.date | None = None,
+             docs: Path = sources.DOCS) -> Path:
+    today = today or dt.date.today()
+    if not re.fullmatch(r"([a-z0-9-]+/)*[a-z0-9-]+\.md", relative):
+        raise NewPageError(f"'{relative}' is not a page path: use lower-case words and hyphens ending in .md, e.g. guide/sleep.md")
+    title = title.strip()
+    if not title or '"' in title:
+        raise NewPageError("give a title without double quotes, e.g. 'Ketamine and sleep'")
+    path = docs / relative
+    if path.exists():
+        raise NewPageError(f"{sources.display_path(path)} already exists; edit it instead")
+    years = 1 if regulatory else 2  # regulatory facts go stale fastest; the rule allows at most 1 and 3 years
+    try:
+        next_review = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        next_review = today.replace(year=today.year + years, day=28)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE.format(
+        title=title, today=today.isoformat(),
+        next_review=next_review.isoformat(), regulatory=str(regulatory).lower(),
+    ), encoding="utf-8")
+    return path
