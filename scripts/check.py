@@ -26,14 +26,16 @@ HYPE = re.compile(r"\b(miracles?|miraculous|breakthroughs?|game[- ]chang(?:er|er
                   r"life[- ]chang(?:ing|er)|revolutionary)\b", re.I)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 ATTR_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}")
-LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+# A reference-style link definition: '[label]: target "title"'.
+LINK_DEFINITION = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)")
 HTML_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)([^>]*)>")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta", "link", "style"}
 EVENT_HANDLER = re.compile(r"\bon[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(?:javascript|vbscript|data):", re.I)
 RESOURCE_ATTR = re.compile(r"\b(src|srcset|poster|data|background)\s*=\s*[\"']?\s*((?:https?:)?//[^\s\"'>]+)", re.I)
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
-ALT_ATTR = re.compile(r"\balt\s*=\s*([\"'])(.*?)\1", re.I | re.S)
+ALT_ATTR = re.compile(r"\balt\s*=\s*(?:([\"'])(.*?)\1|([^\s\"'>]+))", re.I | re.S)
 
 
 @dataclass
@@ -121,7 +123,7 @@ class Checker:
                 pages[path.resolve()] = sources.load_page(path)
             except sources.SourceError as error:
                 self.problems += error.problems
-        cited = {key for page in pages.values() for m in citations.CITATION.finditer(page.body)
+        cited = {key for page in pages.values() for _, line in prose_lines(page.body) for m in citations.CITATION.finditer(line)
                  for key in citations.parse_keys(m.group(1)) or []}
         anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
         for page in pages.values():
@@ -140,7 +142,9 @@ class Checker:
 
         h1_count = 0
         has_text = False
+        prose = [""] * (page.body.count("\n") + 1)  # the body with fenced code blanked, for tags that span lines
         for offset, line in prose_lines(page.body):
+            prose[offset] = line
             heading = HEADING.match(line)
             if heading:
                 level = len(heading.group(1))
@@ -166,7 +170,6 @@ class Checker:
             for match in HYPE.finditer(line):
                 add(offset, match.start() + 1, "HYPE001", f"hype word '{match.group(0)}'",
                     "describe the evidence plainly: say what was measured, in how many people, for how long")
-            self.check_html(line, lambda column, code, message, fix, o=offset: add(o, column, code, message, fix))
             for match in LINK.finditer(line):
                 bang, text, target = match.groups()
                 if bang and not text.strip():
@@ -177,30 +180,39 @@ class Checker:
                         "save the image under docs/assets/ and link it there; readers' browsers must not contact other hosts")
                 if re.match(r"^\s*(javascript|vbscript|data):", target, re.I):
                     add(offset, match.start() + 1, "HTML003", "link with a script URL", "link to a page or an https address")
+            definition = LINK_DEFINITION.match(line)
+            if definition and re.match(r"^(javascript|vbscript|data):", definition.group(1), re.I):
+                add(offset, 1, "HTML003", "link with a script URL", "link to a page or an https address")
+        self.check_html("\n".join(prose), add)
         if not has_text:
             self.problems.append(Problem(shown, first, 1, "PAGE001", "page has no text",
                                          "write the page, or remove it and its entry in mkdocs.yml's nav"))
         elif self.readability_checks:
             self.check_readability(page)
 
-    def check_html(self, line: str, add) -> None:
-        for match in HTML_TAG.finditer(line):
+    def check_html(self, text: str, add) -> None:
+        """Raw HTML rules over the prose text; a tag may span lines, and is reported where it starts."""
+
+        def position(index: int) -> tuple[int, int]:
+            return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1
+
+        for match in HTML_TAG.finditer(text):
             closing, tag, attrs = match.group(1), match.group(2).lower(), match.group(3)
-            column = match.start() + 1
+            offset, column = position(match.start())
             if tag in DANGEROUS_TAGS and not closing:
-                add(column, "HTML001", f"raw <{tag}> is not allowed in content",
+                add(offset, column, "HTML001", f"raw <{tag}> is not allowed in content",
                     "use Markdown; anything interactive belongs in overrides/ and is reviewed as code")
             if EVENT_HANDLER.search(attrs):
-                add(column, "HTML002", f"event handler attribute in <{tag}>", "remove the on...= attribute")
+                add(offset, column, "HTML002", f"event handler attribute in <{tag}>", "remove the on...= attribute")
             if JAVASCRIPT_URL.search(attrs):
-                add(column, "HTML003", f"script URL in <{tag}>", "link to a page or an https address")
+                add(offset, column, "HTML003", f"script URL in <{tag}>", "link to a page or an https address")
             for resource in RESOURCE_ATTR.finditer(attrs):
-                add(column, "HTML004", f"<{tag}> loads {resource.group(2)} from another host",
+                add(offset, column, "HTML004", f"<{tag}> loads {resource.group(2)} from another host",
                     "save the file under docs/assets/; readers' browsers must not contact other hosts")
-        for match in IMG_TAG.finditer(line):
+        for match in IMG_TAG.finditer(text):
             alt = ALT_ATTR.search(match.group(0))
-            if not alt or not alt.group(2).strip():
-                add(match.start() + 1, "IMG001", "<img> without alt text", 'add alt="what the image shows"')
+            if not alt or not (alt.group(2) or alt.group(3) or "").strip():
+                add(*position(match.start()), "IMG001", "<img> without alt text", 'add alt="what the image shows"')
 
     def check_readability(self, page: sources.Page) -> None:
         text = readability.prose_from_markdown(page.body)
@@ -222,17 +234,22 @@ class Checker:
         for offset, line in prose_lines(page.body):
             for match in LINK.finditer(line):
                 target = match.group(3)
-                parts = urlsplit(target)
-                if parts.scheme or parts.netloc or not target:
-                    continue
                 line_no, column = page.body_first_line + offset, match.start() + 1
-                path_part = unquote(parts.path)
-                if not path_part:
-                    destination = page.path.resolve()
-                elif path_part.startswith("/"):
-                    destination = (self.docs / path_part.lstrip("/")).resolve()
-                else:
-                    destination = (page.path.parent / path_part).resolve()
+                try:
+                    parts = urlsplit(target)
+                    path_part = unquote(parts.path)
+                    if parts.scheme or parts.netloc or not target:
+                        continue
+                    if not path_part:
+                        destination = page.path.resolve()
+                    elif path_part.startswith("/"):
+                        destination = (self.docs / path_part.lstrip("/")).resolve()
+                    else:
+                        destination = (page.path.parent / path_part).resolve()
+                except ValueError:  # 'http://[oops' or a '%00' in the path: no such address, rather than a crash
+                    self.problems.append(Problem(page.shown, line_no, column, "LINK001",
+                                                 f"link target '{target}' is not a valid address", "check the address for typos"))
+                    continue
                 if path_part and not path_part.endswith(".md"):
                     if not destination.exists():
                         self.problems.append(Problem(page.shown, line_no, column, "LINK001", f"link target '{target}' does not exist",

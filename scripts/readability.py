@@ -15,6 +15,7 @@ import markdown
 import textstat
 
 CITATION = re.compile(r"\s?\[@[^\]]*\]")
+MARKER_LINE = re.compile(r"^\[[A-Z-]+\]\s*$", re.M)  # [GLOSSARY], [REFERENCES]...: replaced by generated content
 # Block elements whose text is not running prose.
 SKIPPED_TAGS = {"table", "pre", "code", "script", "style", "aside", "nav", "figure"}
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "details", "summary", "dd", "dt", "blockquote"}
@@ -66,7 +67,7 @@ class _ProseExtractor(HTMLParser):
 
 def prose_from_markdown(body: str) -> str:
     """Return the reader-facing prose of a Markdown body (front matter already removed)."""
-    body = CITATION.sub("", body)
+    body = MARKER_LINE.sub("", CITATION.sub("", body))
     html = markdown.markdown(body, extensions=["admonition", "tables", "attr_list", "md_in_html", "def_list"])
     extractor = _ProseExtractor()
     extractor.feed(html)

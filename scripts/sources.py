@@ -71,18 +71,31 @@ class LineList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    line_offset = 0  # lines in the file before the YAML text (front matter starts on line 2)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+            # A tag its value cannot satisfy ('!!int abc', '!!bool ') is a YAML mistake at that node, not a crash.
+            raise yaml.constructor.ConstructorError(None, None, f"{node.tag} value: {error}", node.start_mark) from None
+
+
+def _file_line(text: str, mark) -> int:
+    """A mark's 0-based line counting '\\n' only: YAML also breaks lines at NEL, LS and PS (U+0085, U+2028,
+    U+2029), which editors, Python-Markdown and this check's body lines do not."""
+    return text.count("\n", 0, mark.index)
 
 
 def _construct_mapping(loader, node):
     mapping = LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
+    mapping.line = _file_line(loader.buffer, node.start_mark) + 1 + loader.line_offset
     return mapping
 
 
 def _construct_sequence(loader, node):
     sequence = LineList(loader.construct_sequence(node, deep=True))
-    sequence.line = node.start_mark.line + 1
+    sequence.line = _file_line(loader.buffer, node.start_mark) + 1 + loader.line_offset
     return sequence
 
 
@@ -98,20 +111,24 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
     """Parse YAML, turning syntax errors into a SourceError at the right line."""
+    loader = type("_OffsetLineLoader", (_LineLoader,), {"line_offset": first_line - 1})
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
-        column = (mark.column + 1) if mark else 1
+        line = first_line + (_file_line(text, mark) if mark else 0)
+        column = (mark.index - text.rfind("\n", 0, mark.index)) if mark else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SourceError([Problem(path, line, column, "YAML001", f"invalid YAML: {reason}",
                                    "check indentation, colons and quotes on this line")]) from None
+    except RecursionError:
+        raise SourceError([Problem(path, first_line, 1, "YAML001", "invalid YAML: nested too deeply",
+                                   "flatten the nested lists and mappings")]) from None
 
 
 def read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         raise SourceError([Problem(display_path(path), line, 1, "ENC001", "file is not valid UTF-8",
@@ -119,6 +136,8 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         raise SourceError([Problem(display_path(path), 1, 1, "FILE001", "file not found",
                                    "restore the file or fix the path in mkdocs.yml")]) from None
+    # A UTF-8 byte order mark (Windows editors) is not content; MkDocs drops it too.
+    return text.removeprefix("\ufeff")
 
 
 # --- Bibliography (CSL-YAML) --------------------------------------------------
@@ -203,12 +222,12 @@ def load_bibliography(path: Path = BIBLIOGRAPHY) -> tuple[dict[str, Reference], 
             problems.append(Problem(shown, line, 1, "BIB004", f"'{key}' lacks required field(s): {', '.join(missing)}",
                                     "add them from the publisher's page"))
             continue
-        if record["type"] not in CSL_TYPES:
+        if not isinstance(record["type"], str) or record["type"] not in CSL_TYPES:
             problems.append(Problem(shown, line, 1, "BIB005", f"'{key}' has unknown CSL type '{record['type']}'",
                                     f"use one of: {', '.join(sorted(CSL_TYPES))}"))
         try:
             year = int(record["issued"]["date-parts"][0][0])
-        except (KeyError, IndexError, TypeError, ValueError):
+        except (KeyError, IndexError, TypeError, ValueError, OverflowError):
             problems.append(Problem(shown, line, 1, "BIB006", f"'{key}' has a malformed 'issued' date",
                                     "write issued: {date-parts: [[2013]]}"))
             continue
@@ -304,12 +323,14 @@ def load_glossary(path: Path = GLOSSARY) -> tuple[list[Term], list[Problem]]:
                                     "write match: [phrase, plural phrase]"))
             continue
         for phrase in match:
-            for variant in match_variants(phrase.strip()):
-                owner = seen_matches.get(variant)
-                if owner and owner[0] != name:
-                    problems.append(Problem(shown, line, 1, "GLO005",
-                                            f"'{variant}' is matched by both '{owner[0]}' (line {owner[1]}) and '{name}'",
-                                            "keep the phrase under one term only"))
+            variants = sorted(match_variants(phrase.strip()))
+            # One report per clashing phrase, not one per case variant of it.
+            owner = next((seen_matches[v] for v in variants if v in seen_matches and seen_matches[v][0] != name), None)
+            if owner:
+                problems.append(Problem(shown, line, 1, "GLO005",
+                                        f"'{phrase.strip()}' is matched by both '{owner[0]}' (line {owner[1]}) and '{name}'",
+                                        "keep the phrase under one term only"))
+            for variant in variants:
                 seen_matches.setdefault(variant, (name, line))
         if len(entry["definition"].split()) > 45:
             problems.append(Problem(shown, line, 1, "GLO006", f"'{name}': definition is over 45 words",
@@ -388,13 +409,14 @@ def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
             actions = []
             for action in service["actions"]:
                 aline = getattr(action, "line", sline)
-                if not isinstance(action, dict) or action.get("kind") not in ACTION_KINDS or not action.get("label") or not action.get("target"):
+                if not isinstance(action, dict) or not isinstance(action.get("kind"), str) or action.get("kind") not in ACTION_KINDS \
+                        or not action.get("label") or not action.get("target"):
                     return bad(aline, "each action needs kind (call, text or web), label and target",
                                "e.g. {kind: call, label: Call 988, target: '988'}")
                 target = str(action["target"])
                 if action["kind"] == "web" and not target.startswith("https://"):
                     return bad(aline, f"web target '{target}' must start with https://", "use the https address")
-                if action["kind"] in ("call", "text") and not re.fullmatch(r"\+?[\d ]+( [A-Z]+)?", target):
+                if action["kind"] in ("call", "text") and not re.fullmatch(r"\+?\d[\d ]*( [A-Z]+)?", target):
                     return bad(aline, f"'{target}' is not a phone number", "digits and spaces only; for texts add the keyword, e.g. '85258 SHOUT'")
                 actions.append(Action(action["kind"], str(action["label"]), target))
             services.append(Service(str(service["name"]), str(service.get("detail", "")), tuple(actions)))
@@ -492,8 +514,8 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int,
     if not isinstance(meta, dict):
         raise SourceError([Problem(shown, 2, 1, "FM002", "front matter must be 'field: value' lines", "see CONTRIBUTING.md")])
     field_lines = {}
-    for number, line in enumerate((match.group(1) or "").splitlines(), start=2):
-        name = line.split(":", 1)[0]
+    for number, line in enumerate((match.group(1) or "").split("\n"), start=2):  # not splitlines(): see _file_line
+        name = line.split(":", 1)[0].rstrip().strip("'\"")  # 'version :' and '"version":' name the field too
         if line and not line[0].isspace() and ":" in line:
             field_lines.setdefault(name, number)
     body_first_line = text[: match.end()].count("\n") + 1
@@ -512,7 +534,7 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     meta, shown = page.meta, page.shown
 
     def at(name: str) -> int:
-        return page.field_lines.get(name, 1)
+        return page.field_lines.get(str(name), 1)
 
     def add(name: str, code: str, message: str, fix: str) -> None:
         problems.append(Problem(shown, at(name), 1, code, message, fix))

@@ -123,3 +123,82 @@ def test_pages_have_at_a_glance_summary_first(built_site):
         # The summary comes before the first section heading.
         first_section = article.find("h2")
         assert first_section is None or summary.sourceline < first_section.sourceline, source
+
+
+def json_ld(page: Path) -> list[dict]:
+    import json
+
+    return [json.loads(script.string) for script in soup(page).find_all("script", type="application/ld+json")]
+
+
+def test_every_page_has_medical_web_page_structured_data(built_site):
+    from scripts import sources
+
+    for source in nav_pages():
+        page = built_site / (source[:-3] + "/index.html" if source != "index.md" else "index.html")
+        meta = sources.load_page(ROOT / "docs" / source).meta
+        medical = [d for d in json_ld(page) if d.get("@type") == "MedicalWebPage"]
+        assert len(medical) == 1, source
+        data = medical[0]
+        assert data["@context"] == "https://schema.org"
+        assert data["lastReviewed"] == str(meta["last_reviewed"]), source
+        assert data["name"] and data["url"].startswith("https://") and data["version"] == meta["version"], source
+
+
+def test_faq_has_faq_page_structured_data_matching_its_questions(built_site):
+    page = built_site / "faq" / "index.html"
+    faq = [d for d in json_ld(page) if d.get("@type") == "FAQPage"]
+    assert len(faq) == 1
+    questions = faq[0]["mainEntity"]
+    headings = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in soup(page).select("article h2")
+                if h.get("id") not in ("references", "page-info-heading")]
+    assert [q["name"] for q in questions] == headings
+    assert len(questions) >= 25
+    for question in questions:
+        assert question["@type"] == "Question"
+        answer = question["acceptedAnswer"]["text"]
+        assert len(answer.split()) >= 10, question["name"]
+        assert "[@" not in answer and "\x02" not in answer  # no citation syntax or stash placeholders
+
+
+def test_glossary_terms_have_tooltips_in_the_text(built_site):
+    import yaml as _yaml
+
+    definitions = {entry["definition"].split()[0] for entry in _yaml.safe_load((ROOT / "data" / "glossary.yaml").read_text())}
+    for source in ("guide/benefits", "guide/side-effects", "faq"):
+        abbrs = soup(built_site / source / "index.html").select("article abbr[title]")
+        assert len(abbrs) >= 20, source
+        assert all(a["title"].split()[0] in definitions for a in abbrs), source
+        assert not soup(built_site / source / "index.html").select("article h2 abbr, article a abbr")
+
+
+def test_citations_link_to_their_references_and_back(built_site):
+    for page in built_pages(built_site):
+        html = soup(page)
+        ids = {element["id"] for element in html.find_all(id=True)}
+        refs = html.select("a.footnote-ref")
+        for ref in refs:
+            assert ref["href"].lstrip("#") in ids, (page, ref["href"])
+        for back in html.select("a.footnote-backref"):
+            assert back["href"].lstrip("#") in ids, (page, back["href"])
+        if refs:
+            assert html.find("h2", id="references") is not None, page
+
+
+def test_references_page_lists_at_least_35_cited_works_with_links_and_citing_pages(built_site):
+    html = soup(built_site / "references" / "index.html")
+    entries = html.select("p.reference")
+    assert len(entries) >= 35
+    from scripts import sources
+
+    references, _ = sources.load_bibliography()
+    for entry in entries:
+        assert "Cited on:" in entry.get_text()
+        record = references[entry["id"]]
+        if record.doi:
+            assert entry.find("a", href=f"https://doi.org/{record.doi}"), entry["id"]
+        if record.pmid:
+            assert entry.find("a", href=f"https://pubmed.ncbi.nlm.nih.gov/{record.pmid}/"), entry["id"]
+        if not (record.doi or record.pmid or record.url):
+            assert not entry.find("a", href=re.compile(r"^https://")), "no link is invented for an unlinked record"
+        assert entry.find("a", href=re.compile(r"^\.\./")), "each entry links to the pages citing it"

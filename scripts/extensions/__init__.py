@@ -2,16 +2,22 @@
 
 They run under MkDocs and under Zensical alike, because both hand every page
 to Python-Markdown. Links they generate are written relative to `docs/`
-(a leading `/`), which the generator resolves to each page's relative URL.
+(a leading `/`); `DocsLinks` then makes them relative to the page being
+rendered ("../get-help.md"), the one form both generators turn into URLs.
 """
 
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+
+from markdown import Markdown
+from markdown.treeprocessors import Treeprocessor
 
 from .. import sources
 
@@ -93,5 +99,51 @@ def site_pages(docs: Path) -> list[sources.Page]:
 
 
 def docs_link(page: sources.Page, docs: Path) -> str:
-    """A link to a page, relative to docs/ (leading slash), that MkDocs turns into a relative URL."""
+    """A link to a page, relative to docs/ (leading slash), that DocsLinks makes relative to the rendered page."""
     return "/" + page.path.relative_to(docs).as_posix()
+
+
+# --- Links relative to docs/ ----------------------------------------------------
+
+
+def rendered_page(md: Markdown) -> str | None:
+    """The docs-relative path ('guide/side-effects.md') of the page `md` is rendering; None outside a generator."""
+    if "relpath" in md.treeprocessors:  # MkDocs registers its link resolver, which knows the page, before converting
+        file = getattr(md.treeprocessors["relpath"], "file", None)
+        return getattr(file, "src_uri", None)
+    if "rendering_context" in md.preprocessors:  # Zensical keeps the page in a preprocessor
+        page = getattr(md.preprocessors["rendering_context"], "page", None)
+        return getattr(page, "path", None)
+    return None
+
+
+def relative_to_page(target: str, page: str) -> str:
+    """'/get-help.md#text' seen from 'guide/side-effects.md' -> '../get-help.md#text'."""
+    path, hash_, anchor = target.lstrip("/").partition("#")
+    return posixpath.relpath(path, posixpath.dirname(page) or ".") + hash_ + anchor
+
+
+class DocsLinks(Treeprocessor):
+    """Rewrite links relative to docs/ ('/faq.md') as links relative to the page being rendered.
+
+    MkDocs resolves '/faq.md' itself (validation.links.absolute_links: relative_to_docs);
+    Zensical 0.0.73 leaves it as is, a broken link. Both resolve '../faq.md'. It runs
+    after every other tree processor of the guide and before MkDocs' own link resolver.
+    """
+
+    NAME = "guide_docs_links"
+
+    def run(self, root: etree.Element) -> None:
+        page = rendered_page(self.md)
+        if page is None:
+            return
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            value = element.get(attribute) if attribute else None
+            if value and value.startswith("/") and not value.startswith("//"):
+                element.set(attribute, relative_to_page(value, page))
+
+    @classmethod
+    def register(cls, md: Markdown) -> None:
+        if cls.NAME not in md.treeprocessors:
+            md.treeprocessors.register(cls(md), cls.NAME, 0.5)

@@ -14,7 +14,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from .. import sources
-from . import docs_link, log, markdown_escape, outside_code, site_pages
+from . import DocsLinks, docs_link, log, markdown_escape, outside_code, site_pages
 
 CHANGES_MARKER = "[PAGE-CHANGES]"
 EDITIONS_MARKER = "[EDITIONS]"
@@ -29,7 +29,9 @@ def page_changes_table(docs: Path, limit: int) -> str:
     rows = []
     for page in site_pages(docs):
         for change in page.meta.get("changes") or []:
-            if isinstance(change, dict) and {"version", "date", "summary"} <= set(change):
+            # A change whose date is not a real date is the content check's FM011, not a crash of the build.
+            if isinstance(change, dict) and {"version", "date", "summary"} <= set(change) \
+                    and sources._parse_date(change["date"]):
                 rows.append((str(change["date"]), str(page.meta.get("title", page.path.stem)), docs_link(page, docs), change))
     rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
     lines = ["| Date | Page | Version | What changed |", "| --- | --- | --- | --- |"]
@@ -77,6 +79,7 @@ class ChangesExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(ChangesPreprocessor(md, self), "guide_changes", 42)
+        DocsLinks.register(md)  # the page links in the changes table
 
 
 def makeExtension(**kwargs):  # noqa: N802

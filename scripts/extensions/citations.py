@@ -20,7 +20,8 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
 
 from .. import sources
-from . import cached_bibliography, docs_link, log, markdown_escape, outside_code, site_pages, sub_outside_inline_code
+from . import (INLINE_CODE, DocsLinks, cached_bibliography, docs_link, log, markdown_escape, outside_code, site_pages,
+               sub_outside_inline_code)
 
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 KEY = re.compile(r"^\s*@([a-z][a-z0-9]*)\s*$")
@@ -108,7 +109,10 @@ class CitationExtension(Extension):
         references = cached_bibliography(self.bibliography_path)
         cited_on: dict[str, list[sources.Page]] = {}
         for page in site_pages(docs):
-            for match in CITATION.finditer(page.body):
+            lines = page.body.split("\n")
+            # Only citations the page renders: not in fenced code or `inline code`.
+            prose = "\n".join(INLINE_CODE.sub("", lines[index]) for index, is_prose in outside_code(lines) if is_prose)
+            for match in CITATION.finditer(prose):
                 for key in parse_keys(match.group(1)) or []:
                     pages = cited_on.setdefault(key, [])
                     if page not in pages:
@@ -127,6 +131,7 @@ class CitationExtension(Extension):
         if "footnote" not in md.treeprocessors:
             FootnoteExtension(PLACE_MARKER=PLACE_MARKER).extendMarkdown(md)
         md.preprocessors.register(CitationPreprocessor(md, self), "guide_citations", 40)
+        DocsLinks.register(md)  # the References page's "Cited on" links
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

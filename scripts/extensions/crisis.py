@@ -16,10 +16,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .. import sources
-from . import log
+from . import DocsLinks, log
 
 MARKER = "[CRISIS-SERVICES]"
-GET_HELP_PAGE = "/get-help.md"  # docs-relative; MkDocs rewrites it for each page
+GET_HELP_PAGE = "/get-help.md"  # docs-relative; DocsLinks makes it relative to each page
 
 
 def _load(path: Path) -> sources.CrisisData | None:
@@ -111,6 +111,7 @@ class CrisisExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # After abbr (7), so no tooltips inside the box; before toc (5), so the Get help headings get anchors.
         md.treeprocessors.register(CrisisTreeprocessor(md, Path(self.getConfig("services"))), "guide_crisis", 6)
+        DocsLinks.register(md)
 
 
 def makeExtension(**kwargs):  # noqa: N802
