@@ -100,3 +100,12 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+# The gate must give the same answer every time: in CI, Hypothesis explores a fixed set of
+# examples; locally it keeps exploring new ones (and remembers failures in .hypothesis/).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
