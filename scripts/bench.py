@@ -46,8 +46,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The same flags as tests/conftest.py: without them Chromium floods a closed network with update requests.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 BUILD_RUNS = 5
@@ -61,8 +69,10 @@ GZIP_LEVEL = 6
 LIGHTHOUSE_VERSION = "12.2.3"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 LIGHTHOUSE_TIMEOUT = 180
-LIGHTHOUSE_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                    "--disable-background-networking --disable-component-update --disable-sync")
+LIGHTHOUSE_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync"
+)
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 BUILD_TIMEOUT = 900
@@ -121,8 +131,9 @@ def timed_build(config: Path, site_dir: Path, cwd: Path, strict: bool) -> dict[s
     """One build as a maintainer runs it: wall time of the whole process (Python start-up included)."""
     started = time.perf_counter()
     try:
-        proc = subprocess.run(mkdocs_command(config, site_dir, strict), cwd=cwd, env=ENV, capture_output=True,
-                              text=True, timeout=BUILD_TIMEOUT)
+        proc = subprocess.run(
+            mkdocs_command(config, site_dir, strict), cwd=cwd, env=ENV, capture_output=True, text=True, timeout=BUILD_TIMEOUT
+        )
     except subprocess.TimeoutExpired:
         raise MeasurementError(f"build of {config.name} timed out after {BUILD_TIMEOUT} s") from None
     wall = time.perf_counter() - started
@@ -131,15 +142,25 @@ def timed_build(config: Path, site_dir: Path, cwd: Path, strict: bool) -> dict[s
         tail = " | ".join(line.strip() for line in output.strip().splitlines()[-4:])
         raise MeasurementError(f"`mkdocs build` with {config.name} exited {proc.returncode}: {tail}")
     reported = REPORTED.search(output)
-    return {"wall_s": round(wall, 3), "reported_s": float(reported.group(1)) if reported else None,
-            "warnings": sum(1 for line in output.splitlines() if line.startswith("WARNING"))}
+    return {
+        "wall_s": round(wall, 3),
+        "reported_s": float(reported.group(1)) if reported else None,
+        "warnings": sum(1 for line in output.splitlines() if line.startswith("WARNING")),
+    }
 
 
 def summarise_builds(runs: list[dict[str, Any]]) -> dict[str, Any]:
     walls = [run["wall_s"] for run in runs]
     reported = [run["reported_s"] for run in runs if run["reported_s"] is not None]
-    return {"runs": len(runs), "median_wall_s": median(walls), "min_wall_s": min(walls), "max_wall_s": max(walls),
-            "median_reported_s": median(reported) if reported else None, "warnings": runs[-1]["warnings"], "all": runs}
+    return {
+        "runs": len(runs),
+        "median_wall_s": median(walls),
+        "min_wall_s": min(walls),
+        "max_wall_s": max(walls),
+        "median_reported_s": median(reported) if reported else None,
+        "warnings": runs[-1]["warnings"],
+        "all": runs,
+    }
 
 
 # --- A static host that gzips like GitHub Pages, and logs what it sent ------------
@@ -152,7 +173,7 @@ def gzip_size(path: Path, cache: dict[Path, bytes]) -> bytes:
 
 
 class LoggingHandler(http.server.SimpleHTTPRequestHandler):
-    server: "BenchServer"
+    server: BenchServer
 
     def log_message(self, *args):
         pass
@@ -210,8 +231,15 @@ class BenchServer(http.server.ThreadingHTTPServer):
 
     def record(self, path: str, status: int, target: Path | None, raw: int, weight: int) -> None:
         with self.lock:
-            self.entries.append({"path": path, "status": status, "raw_bytes": raw, "bytes": weight,
-                                 "text": bool(target is None or target.suffix.lower() in TEXT_SUFFIXES)})
+            self.entries.append(
+                {
+                    "path": path,
+                    "status": status,
+                    "raw_bytes": raw,
+                    "bytes": weight,
+                    "text": bool(target is None or target.suffix.lower() in TEXT_SUFFIXES),
+                }
+            )
             self.last_request = time.monotonic()
 
     def take(self) -> list[dict[str, Any]]:
@@ -241,10 +269,20 @@ def measure_builds(ours_site: Path, stock_project: Path, stock_site: Path, nofon
     nofont = timed_build(stock_project / "mkdocs-nofont.yml", nofont_site, stock_project, strict=False)
     ours, stock = summarise_builds(ours_runs), summarise_builds(stock_runs)
     ratio = round(ours["median_wall_s"] / stock["median_wall_s"], 2)
-    reported_ratio = (round(ours["median_reported_s"] / stock["median_reported_s"], 2)
-                      if ours["median_reported_s"] and stock["median_reported_s"] else None)
-    return {"ours": ours, "stock": stock, "stock_no_google_fonts": nofont, "ratio_wall": ratio,
-            "ratio_reported": reported_ratio, "target_ratio": TARGET_BUILD_RATIO, "meets_target": ratio <= TARGET_BUILD_RATIO}
+    reported_ratio = (
+        round(ours["median_reported_s"] / stock["median_reported_s"], 2)
+        if ours["median_reported_s"] and stock["median_reported_s"]
+        else None
+    )
+    return {
+        "ours": ours,
+        "stock": stock,
+        "stock_no_google_fonts": nofont,
+        "ratio_wall": ratio,
+        "ratio_reported": reported_ratio,
+        "target_ratio": TARGET_BUILD_RATIO,
+        "meets_target": ratio <= TARGET_BUILD_RATIO,
+    }
 
 
 def time_checker(docs: Path | None, runs: int) -> dict[str, Any]:
@@ -264,8 +302,9 @@ def measure_check() -> dict[str, Any]:
     in_process = time_checker(None, CHECK_RUNS)
     started = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, "-m", "scripts", "check"], cwd=ROOT, env=ENV, capture_output=True,
-                              text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "scripts", "check"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300
+        )
     except subprocess.TimeoutExpired:
         raise MeasurementError("`python -m scripts check` timed out after 300 s") from None
     wall = round(time.perf_counter() - started, 3)
@@ -311,11 +350,19 @@ def measure_scaling(work: Path, site_name: str) -> dict[str, Any]:
         log(f"scaling, {pages} pages: content check (once)")
         check = time_checker(project / "docs", 1)
         ours, stock = summarise_builds(ours_runs), summarise_builds(stock_runs)
-        rows.append({"pages": pages, "runs": runs, "ours": ours, "stock": stock,
-                     "ratio_wall": round(ours["median_wall_s"] / stock["median_wall_s"], 2),
-                     "ours_ms_per_page": round(1000 * ours["median_wall_s"] / pages, 1),
-                     "stock_ms_per_page": round(1000 * stock["median_wall_s"] / pages, 1),
-                     "check_s": check["median_s"], "check_problems": check["problems"]})
+        rows.append(
+            {
+                "pages": pages,
+                "runs": runs,
+                "ours": ours,
+                "stock": stock,
+                "ratio_wall": round(ours["median_wall_s"] / stock["median_wall_s"], 2),
+                "ours_ms_per_page": round(1000 * ours["median_wall_s"] / pages, 1),
+                "stock_ms_per_page": round(1000 * stock["median_wall_s"] / pages, 1),
+                "check_s": check["median_s"],
+                "check_problems": check["problems"],
+            }
+        )
         shutil.rmtree(work / "scale-site-ours", ignore_errors=True)
         shutil.rmtree(work / "scale-site-stock", ignore_errors=True)
     return {"sizes": rows}
@@ -361,12 +408,19 @@ def load_page(browser, server: BenchServer, path: str) -> dict[str, Any]:
     finally:
         context.close()
     third_hosts = sorted({urlsplit(url).netloc for url in third_party})
-    return {"requests": len(entries) + len(third_party), "same_host_requests": len(entries),
-            "same_host_bytes": sum(entry["bytes"] for entry in entries), "same_host_kb": kb(sum(entry["bytes"] for entry in entries)),
-            "search_kb": kb(sum(entry["bytes"] for entry in entries if is_search(entry["path"]))),
-            "not_found": [entry["path"] for entry in entries if entry["status"] == 404],
-            "third_party_requests": len(third_party), "third_party_hosts": third_hosts, "third_party_urls": third_party,
-            "browser_saw_same_host": len(seen_same_host), "entries": entries}
+    return {
+        "requests": len(entries) + len(third_party),
+        "same_host_requests": len(entries),
+        "same_host_bytes": sum(entry["bytes"] for entry in entries),
+        "same_host_kb": kb(sum(entry["bytes"] for entry in entries)),
+        "search_kb": kb(sum(entry["bytes"] for entry in entries if is_search(entry["path"]))),
+        "not_found": [entry["path"] for entry in entries if entry["status"] == 404],
+        "third_party_requests": len(third_party),
+        "third_party_hosts": third_hosts,
+        "third_party_urls": third_party,
+        "browser_saw_same_host": len(seen_same_host),
+        "entries": entries,
+    }
 
 
 def measure_weight(sites: dict[str, Path]) -> dict[str, Any]:
@@ -386,11 +440,13 @@ def measure_weight(sites: dict[str, Path]) -> dict[str, Any]:
                         for label, path in PAGES.items():
                             log(f"first view: {name}, {label} (/{path})")
                             pages[label] = load_page(browser, server, path)
-                    results[name] = {"pages": pages,
-                                     "median_requests": median([p["requests"] for p in pages.values()]),
-                                     "median_same_host_kb": median([p["same_host_kb"] for p in pages.values()]),
-                                     "median_third_party": median([p["third_party_requests"] for p in pages.values()]),
-                                     "median_without_search_kb": median([p["same_host_kb"] - p["search_kb"] for p in pages.values()])}
+                    results[name] = {
+                        "pages": pages,
+                        "median_requests": median([p["requests"] for p in pages.values()]),
+                        "median_same_host_kb": median([p["same_host_kb"] for p in pages.values()]),
+                        "median_third_party": median([p["third_party_requests"] for p in pages.values()]),
+                        "median_without_search_kb": median([p["same_host_kb"] - p["search_kb"] for p in pages.values()]),
+                    }
             finally:
                 browser.close()
     except PlaywrightError as error:
@@ -413,8 +469,13 @@ def ensure_lighthouse() -> str:
             raise MeasurementError("npm is not installed, so Lighthouse cannot be installed")
         log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into node_modules/ with npm")
         try:
-            proc = subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                                  cwd=ROOT, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                ["npm", "install", "--no-save", "--no-audit", "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
         except subprocess.TimeoutExpired:
             raise MeasurementError("`npm install lighthouse` timed out after 600 s") from None
         if proc.returncode != 0 or not LIGHTHOUSE.exists():
@@ -427,25 +488,67 @@ def ensure_lighthouse() -> str:
         return "unknown"
 
 
+def child_pids(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in task.read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return children
+
+
+def stop_lighthouse(proc: subprocess.Popen) -> None:
+    """End a Lighthouse run we started: its process group, and the Chromium it launched in a group of its own."""
+    profiles = []
+    for child in child_pids(proc.pid):
+        try:
+            arguments = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            profiles += [arg.split(b"=", 1)[1].decode() for arg in arguments if arg.startswith(b"--user-data-dir=")]
+            group = os.getpgid(child)
+            if group not in (proc.pid, os.getpgid(0)):
+                os.killpg(group, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    proc.communicate()
+    for profile in profiles:  # chrome-launcher's temporary profile, normally removed by Lighthouse itself
+        if Path(profile).name.startswith("lighthouse."):
+            shutil.rmtree(profile, ignore_errors=True)
+
+
 def run_lighthouse(url: str, report: Path) -> dict[str, Any]:
     """One mobile Lighthouse run; never raises, never hangs: a failure comes back as {'failed': reason}."""
-    command = [str(LIGHTHOUSE), url, f"--chrome-flags={LIGHTHOUSE_FLAGS}",
-               f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}", "--output=json", f"--output-path={report}", "--quiet"]
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-flags={LIGHTHOUSE_FLAGS}",
+        f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+    ]
     started = time.perf_counter()
     try:
         # Its own process group, so a timeout can end Lighthouse and the Chromium it started, and nothing else.
-        proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "CHROME_PATH": CHROMIUM}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
     except OSError as error:
         return {"failed": f"could not start Lighthouse: {error}"}
     try:
         _, stderr = proc.communicate(timeout=LIGHTHOUSE_TIMEOUT)
     except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.communicate()
+        stop_lighthouse(proc)
         return {"failed": f"timed out after {LIGHTHOUSE_TIMEOUT} s"}
     seconds = round(time.perf_counter() - started, 1)
     try:
@@ -470,14 +573,26 @@ def run_lighthouse(url: str, report: Path) -> dict[str, Any]:
     below = {}
     for category in LIGHTHOUSE_CATEGORIES[1:]:
         refs = data.get("categories", {}).get(category, {}).get("auditRefs", [])
-        below[category] = [ref["id"] for ref in refs if ref.get("weight") and isinstance(audits.get(ref["id"], {}).get("score"), (int, float))
-                           and audits[ref["id"]]["score"] < 1]
-    return {"scores": scores, "seconds": seconds, "run_warnings": data.get("runWarnings", []), "audits_not_passed": below,
-            "metrics": {"first_contentful_paint_ms": metric("first-contentful-paint"),
-                        "largest_contentful_paint_ms": metric("largest-contentful-paint"),
-                        "total_blocking_time_ms": metric("total-blocking-time"),
-                        "cumulative_layout_shift": metric("cumulative-layout-shift"),
-                        "total_byte_weight": metric("total-byte-weight")}}
+        below[category] = [
+            ref["id"]
+            for ref in refs
+            if ref.get("weight")
+            and isinstance(audits.get(ref["id"], {}).get("score"), (int, float))
+            and audits[ref["id"]]["score"] < 1
+        ]
+    return {
+        "scores": scores,
+        "seconds": seconds,
+        "run_warnings": data.get("runWarnings", []),
+        "audits_not_passed": below,
+        "metrics": {
+            "first_contentful_paint_ms": metric("first-contentful-paint"),
+            "largest_contentful_paint_ms": metric("largest-contentful-paint"),
+            "total_blocking_time_ms": metric("total-blocking-time"),
+            "cumulative_layout_shift": metric("cumulative-layout-shift"),
+            "total_byte_weight": metric("total-byte-weight"),
+        },
+    }
 
 
 def measure_lighthouse(sites: dict[str, Path], work: Path) -> dict[str, Any]:
@@ -516,23 +631,41 @@ def machine_facts() -> dict[str, Any]:
 
     cpu = memory = os_name = None
     try:
-        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                    if line.startswith("model name")), None)
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            None,
+        )
         total = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
         memory = f"{int(total) / 1024 / 1024:.1f} GiB"
-        os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
-                        if line.startswith("PRETTY_NAME=")), None)
+        os_name = next(
+            (
+                line.split("=", 1)[1].strip('"')
+                for line in Path("/etc/os-release").read_text().splitlines()
+                if line.startswith("PRETTY_NAME=")
+            ),
+            None,
+        )
     except (OSError, StopIteration, ValueError):
         pass
     status = command_output(["git", "status", "--porcelain"])
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu": cpu, "memory": memory, "os": os_name or platform.platform(), "kernel": platform.release(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": os_name or platform.platform(),
+        "kernel": platform.release(),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
-        "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"), "Markdown": version("Markdown"),
-        "pymdown-extensions": version("pymdown-extensions"), "playwright": version("playwright"),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+        "Markdown": version("Markdown"),
+        "pymdown-extensions": version("pymdown-extensions"),
+        "playwright": version("playwright"),
         "chromium": command_output([CHROMIUM, "--version"]) or "not found",
         "node": command_output(["node", "--version"]) or "not found",
         "git_commit": command_output(["git", "rev-parse", "--short", "HEAD"]) or "unknown",
@@ -553,21 +686,26 @@ def failed(section: Any) -> str | None:
 
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
-    lines = ["# Benchmark: this guide vs a stock Material for MkDocs site", "",
-             f"- **Date:** {m['date']}; total bench runtime {results['runtime_s'] / 60:.1f} min ({results['runtime_s']:.0f} s).",
-             f"- **Machine:** {m['nproc']} CPU(s) usable (nproc), {m['cpu'] or 'CPU model unknown'}, {m['memory'] or '? GiB'} RAM, "
-             f"{m['os']} (kernel {m['kernel']}). Load average (1/5/15 min) at start {m['load_average_start']}, "
-             f"at end {m.get('load_average_end')}: other work on the machine adds noise to every time below.",
-             f"- **Software:** Python {m['python']}, MkDocs {m['mkdocs']}, Material for MkDocs {m['mkdocs-material']}, "
-             f"Markdown {m['Markdown']}, pymdown-extensions {m['pymdown-extensions']}, Playwright {m['playwright']}, "
-             f"{m['chromium']}, Node {m['node']}, Lighthouse {results.get('lighthouse', {}).get('version', 'not run')}.",
-             f"- **Sources:** git commit {m['git_commit']}" + (" with uncommitted changes in the working tree" if m["git_dirty"] else "") + ".",
-             "- **Sites compared:** *ours* is `mkdocs.yml` as it is (our extensions, overrides, privacy plugin, `theme.font: false`). "
-             "*Stock* is a copy of the same `docs/` (nothing dropped) built with a minimal `mkdocs.yml`: `site_name`, "
-             "`theme: {name: material}` (defaults, which include Google Fonts), `plugins: [search]`, our `nav`, no Markdown "
-             "extensions beyond MkDocs' defaults, not strict (so our `[@key]` citations and markers stay plain text). "
-             "*Stock, no Google Fonts* adds only `theme.font: false`; it is used for the page-weight comparison.",
-             ""]
+    lines = [
+        "# Benchmark: this guide vs a stock Material for MkDocs site",
+        "",
+        f"- **Date:** {m['date']}; total bench runtime {results['runtime_s'] / 60:.1f} min ({results['runtime_s']:.0f} s).",
+        f"- **Machine:** {m['nproc']} CPU(s) usable (nproc), {m['cpu'] or 'CPU model unknown'}, {m['memory'] or '? GiB'} RAM, "
+        f"{m['os']} (kernel {m['kernel']}). Load average (1/5/15 min) at start {m['load_average_start']}, "
+        f"at end {m.get('load_average_end')}: other work on the machine adds noise to every time below.",
+        f"- **Software:** Python {m['python']}, MkDocs {m['mkdocs']}, Material for MkDocs {m['mkdocs-material']}, "
+        f"Markdown {m['Markdown']}, pymdown-extensions {m['pymdown-extensions']}, Playwright {m['playwright']}, "
+        f"{m['chromium']}, Node {m['node']}, Lighthouse {results.get('lighthouse', {}).get('version', 'not run')}.",
+        f"- **Sources:** git commit {m['git_commit']}"
+        + (" with uncommitted changes in the working tree" if m["git_dirty"] else "")
+        + ".",
+        "- **Sites compared:** *ours* is `mkdocs.yml` as it is (our extensions, overrides, privacy plugin, `theme.font: false`). "
+        "*Stock* is a copy of the same `docs/` (nothing dropped) built with a minimal `mkdocs.yml`: `site_name`, "
+        "`theme: {name: material}` (defaults, which include Google Fonts), `plugins: [search]`, our `nav`, no Markdown "
+        "extensions beyond MkDocs' defaults, not strict (so our `[@key]` citations and markers stay plain text). "
+        "*Stock, no Google Fonts* adds only `theme.font: false`; it is used for the page-weight comparison.",
+        "",
+    ]
 
     # Build time
     lines += ["## Build time", ""]
@@ -577,22 +715,29 @@ def render(results: dict[str, Any]) -> str:
     else:
         ours, stock = build["ours"], build["stock"]
         verdict = "meets" if build["meets_target"] else "misses"
-        lines += ["| | Ours (`--strict`) | Stock | Ours / stock |", "| --- | ---: | ---: | ---: |",
-                  f"| Median wall time, {ours['runs']} builds each | {seconds(ours['median_wall_s'])} | {seconds(stock['median_wall_s'])} "
-                  f"| **{build['ratio_wall']:.2f}** |",
-                  f"| Fastest – slowest | {ours['min_wall_s']:.2f} – {ours['max_wall_s']:.2f} s | {stock['min_wall_s']:.2f} – {stock['max_wall_s']:.2f} s | |",
-                  f"| Median \"Documentation built in\" (MkDocs' own figure) | {seconds(ours['median_reported_s'])} "
-                  f"| {seconds(stock['median_reported_s'])} | {build['ratio_reported'] if build['ratio_reported'] is not None else 'n/a'} |",
-                  f"| Warnings in the build log | {ours['warnings']} | {stock['warnings']} | |",
-                  "",
-                  f"Target: ours/stock ≤ {TARGET_BUILD_RATIO} on median wall time; this run **{verdict}** it. "
-                  "How measured: `mkdocs build` run as a subprocess with `NO_MKDOCS_2_WARNING=1`, ours as "
-                  "`mkdocs build --strict -f mkdocs.yml -d <temp dir>` from the repository root, stock as `mkdocs build` "
-                  "in its temp project; the two alternate (ours, stock, ours, …) so changes in machine load hit both. "
-                  "Wall time is the whole process, Python start-up and imports included (what a maintainer waits for); "
-                  "MkDocs' own figure covers only the build after the config is loaded. "
-                  f"The stock site without Google Fonts was built once in {seconds(build['stock_no_google_fonts']['wall_s'])} (not part of the ratio).",
-                  ""]
+        lines += [
+            "| | Ours (`--strict`) | Stock | Ours / stock |",
+            "| --- | ---: | ---: | ---: |",
+            f"| Median wall time, {ours['runs']} builds each | {seconds(ours['median_wall_s'])} "
+            f"| {seconds(stock['median_wall_s'])} "
+            f"| **{build['ratio_wall']:.2f}** |",
+            f"| Fastest – slowest | {ours['min_wall_s']:.2f} – {ours['max_wall_s']:.2f} s "
+            f"| {stock['min_wall_s']:.2f} – {stock['max_wall_s']:.2f} s | |",
+            f'| Median "Documentation built in" (MkDocs\' own figure) | {seconds(ours["median_reported_s"])} '
+            f"| {seconds(stock['median_reported_s'])} "
+            f"| {'n/a' if build['ratio_reported'] is None else build['ratio_reported']} |",
+            f"| Warnings in the build log | {ours['warnings']} | {stock['warnings']} | |",
+            "",
+            f"Target: ours/stock ≤ {TARGET_BUILD_RATIO} on median wall time; this run **{verdict}** it. "
+            "How measured: `mkdocs build` run as a subprocess with `NO_MKDOCS_2_WARNING=1`, ours as "
+            "`mkdocs build --strict -f mkdocs.yml -d <temp dir>` from the repository root, stock as `mkdocs build` "
+            "in its temp project; the two alternate (ours, stock, ours, …) so changes in machine load hit both. "
+            "Wall time is the whole process, Python start-up and imports included (what a maintainer waits for); "
+            "MkDocs' own figure covers only the build after the config is loaded. "
+            "The stock site without Google Fonts was built once, in "
+            f"{seconds(build['stock_no_google_fonts']['wall_s'])} (not part of the ratio).",
+            "",
+        ]
 
     # Content check
     lines += ["## Content check time (`make check`)", ""]
@@ -602,15 +747,20 @@ def render(results: dict[str, Any]) -> str:
     else:
         inproc, sub = check["in_process"], check["subprocess"]
         outcome = "passed" if sub["exit_code"] == 0 else f"exit code {sub['exit_code']}: {sub['summary']}"
-        lines += ["| Measurement | Time |", "| --- | ---: |",
-                  f"| `Checker().run()` in-process, median of {inproc['runs']} runs (all: {', '.join(f'{t:.2f}' for t in inproc['all_s'])} s) "
-                  f"| {seconds(inproc['median_s'])} |",
-                  f"| `python -m scripts check` as a subprocess, 1 run, wall time ({outcome}) | {seconds(sub['wall_s'])} |",
-                  "",
-                  f"How measured: the in-process figure times `scripts.check.Checker().run()` on `docs/` with `time.perf_counter()` "
-                  f"after the module is imported ({inproc['problems']} problem(s) found); the subprocess figure adds Python start-up "
-                  "and imports, i.e. what `make check` costs once its `install` prerequisite is up to date (make's own overhead not included).",
-                  ""]
+        lines += [
+            "| Measurement | Time |",
+            "| --- | ---: |",
+            f"| `Checker().run()` in-process, median of {inproc['runs']} runs "
+            f"(all: {', '.join(f'{t:.2f}' for t in inproc['all_s'])} s) "
+            f"| {seconds(inproc['median_s'])} |",
+            f"| `python -m scripts check` as a subprocess, 1 run, wall time ({outcome}) | {seconds(sub['wall_s'])} |",
+            "",
+            f"How measured: the in-process figure times `scripts.check.Checker().run()` on `docs/` with `time.perf_counter()` "
+            f"after the module is imported ({inproc['problems']} problem(s) found); the subprocess figure adds Python start-up "
+            "and imports, i.e. what `make check` costs once its `install` prerequisite is up to date "
+            "(make's own overhead not included).",
+            "",
+        ]
 
     # Scaling
     lines += ["## Scaling: 100, 500 and 1,000 pages", ""]
@@ -618,23 +768,31 @@ def render(results: dict[str, Any]) -> str:
     if failed(scaling):
         lines += [f"failed: {failed(scaling)}", ""]
     else:
-        lines += ["| Pages | Builds each | Ours: build | Stock: build | Ours / stock | Ours per page | Stock per page | Content check |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "| Pages | Builds each | Ours: build | Stock: build | Ours / stock | Ours per page | Stock per page "
+            "| Content check |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for row in scaling["sizes"]:
-            lines.append(f"| {row['pages']:,} | {row['runs']} | {seconds(row['ours']['median_wall_s'])} | {seconds(row['stock']['median_wall_s'])} "
-                         f"| {row['ratio_wall']:.2f} | {row['ours_ms_per_page']:.0f} ms | {row['stock_ms_per_page']:.0f} ms "
-                         f"| {seconds(row['check_s'])} ({row['check_problems']} problems) |")
-        lines += ["",
-                  "How measured: a temp copy of the project (`docs/`, `data/`, `overrides/`, `mkdocs.yml`) whose `docs/` is "
-                  "filled up to the stated total number of pages (the real pages plus copies of the real `docs/guide/` pages "
-                  "under unique file names in the same folder, so relative links still resolve). Both sites are built without "
-                  "`nav` (every page is listed in the automatic navigation) and without `--strict` (ours: `INHERIT: mkdocs.yml` "
-                  "plus `nav: null`; stock: the minimal config above without `nav`). Wall time per build as above; "
-                  + ", ".join(f"{runs} build(s) each at {size:,} pages" for size, runs in SCALE_SIZES.items())
-                  + " (median shown; fewer runs for the big sizes keep the bench short). Content check: one in-process "
-                  "`Checker(docs=<that docs folder>).run()` per size; our extensions and the data files are still read from "
-                  "the repository (`sources.DOCS`/`sources.DATA`), as in a real build.",
-                  ""]
+            lines.append(
+                f"| {row['pages']:,} | {row['runs']} | {seconds(row['ours']['median_wall_s'])} "
+                f"| {seconds(row['stock']['median_wall_s'])} "
+                f"| {row['ratio_wall']:.2f} | {row['ours_ms_per_page']:.0f} ms | {row['stock_ms_per_page']:.0f} ms "
+                f"| {seconds(row['check_s'])} ({row['check_problems']} problems) |"
+            )
+        lines += [
+            "",
+            "How measured: a temp copy of the project (`docs/`, `data/`, `overrides/`, `mkdocs.yml`) whose `docs/` is "
+            "filled up to the stated total number of pages (the real pages plus copies of the real `docs/guide/` pages "
+            "under unique file names in the same folder, so relative links still resolve). Both sites are built without "
+            "`nav` (every page is listed in the automatic navigation) and without `--strict` (ours: `INHERIT: mkdocs.yml` "
+            "plus `nav: null`; stock: the minimal config above without `nav`). Wall time per build as above; "
+            + ", ".join(f"{runs} build(s) each at {size:,} pages" for size, runs in SCALE_SIZES.items())
+            + " (median shown; fewer runs for the big sizes keep the bench short). Content check: one in-process "
+            "`Checker(docs=<that docs folder>).run()` per size; our extensions and the data files are still read from "
+            "the repository (`sources.DOCS`/`sources.DATA`), as in a real build.",
+            "",
+        ]
 
     # First view
     lines += ["## First-view transfer per page (cold cache, gzip)", ""]
@@ -644,7 +802,11 @@ def render(results: dict[str, Any]) -> str:
     else:
         names = [("ours", "Ours"), ("stock", "Stock"), ("stock_no_google_fonts", "Stock, no Google Fonts")]
         names = [(key, title) for key, title in names if key in weight]
-        header = "| Page | " + " | ".join(f"{title}: requests | {title}: same-host KB | {title}: third-party" for _, title in names) + " |"
+        header = (
+            "| Page | "
+            + " | ".join(f"{title}: requests | {title}: same-host KB | {title}: third-party" for _, title in names)
+            + " |"
+        )
         lines += [header, "| --- |" + " ---: | ---: | ---: |" * len(names)]
         for label, path in PAGES.items():
             cells = []
@@ -652,32 +814,42 @@ def render(results: dict[str, Any]) -> str:
                 page = weight[key]["pages"][label]
                 cells.append(f"{page['requests']} | {page['same_host_kb']:.1f} | {page['third_party_requests']}")
             lines.append(f"| {label} (`/{path}`) | " + " | ".join(cells) + " |")
-        cells = [f"{weight[key]['median_requests']:g} | **{weight[key]['median_same_host_kb']:.1f}** | {weight[key]['median_third_party']:g}"
-                 for key, _ in names]
+        cells = [
+            f"{weight[key]['median_requests']:g} | **{weight[key]['median_same_host_kb']:.1f}** "
+            f"| {weight[key]['median_third_party']:g}"
+            for key, _ in names
+        ]
         lines.append("| **Median of the three** | " + " | ".join(cells) + " |")
         cells = [cell for key, _ in names for cell in ("", f"{weight[key]['median_without_search_kb']:.1f}", "")]
         lines.append("| Median without search (worker + index) | " + " | ".join(cells) + " |")
         verdict = "meets" if weight["meets_target"] else "misses"
         hosts = sorted({host for key, _ in names for page in weight[key]["pages"].values() for host in page["third_party_hosts"]})
-        not_found = sorted({f"{key}: {path}" for key, _ in names for page in weight[key]["pages"].values() for path in page["not_found"]})
-        lines += ["",
-                  f"Target: ours ≤ {TARGET_FIRST_VIEW_KB} KB median same-host transfer; this run **{verdict}** it. "
-                  "How measured: each built site is served by a local static server on 127.0.0.1 that logs every request "
-                  "it answers (search worker and search index included); each page is opened in Playwright-driven Chromium "
-                  f"(`{CHROMIUM}`, the test suite's flags) in a fresh browser context, so the cache is cold; the page counts "
-                  "as loaded when the `load` event has fired, the network has been idle and the server has seen no request "
-                  "for 1 s. For each same-host response the size is the file on disk compressed with gzip level 6 for text "
-                  "types (html, css, js, json, svg, xml) and the raw file for everything else (fonts, images), i.e. the body "
-                  "a gzip-serving host such as GitHub Pages sends; HTTP headers are not counted. KB = 1,000 bytes. "
-                  "Requests = same-host + third-party. Third-party requests cannot load here: the browser's requests to other "
-                  "hosts are counted and aborted. The last row leaves out Material's search worker and "
-                  "`search/search_index.json`, which every page fetches after its `load` event (same file on every page).",
-                  ""]
+        not_found = sorted(
+            {f"{key}: {path}" for key, _ in names for page in weight[key]["pages"].values() for path in page["not_found"]}
+        )
+        lines += [
+            "",
+            f"Target: ours ≤ {TARGET_FIRST_VIEW_KB} KB median same-host transfer; this run **{verdict}** it. "
+            "How measured: each built site is served by a local static server on 127.0.0.1 that logs every request "
+            "it answers (search worker and search index included); each page is opened in Playwright-driven Chromium "
+            f"(`{CHROMIUM}`, the test suite's flags) in a fresh browser context, so the cache is cold; the page counts "
+            "as loaded when the `load` event has fired, the network has been idle and the server has seen no request "
+            "for 1 s. For each same-host response the size is the file on disk compressed with gzip level 6 for text "
+            "types (html, css, js, json, svg, xml) and the raw file for everything else (fonts, images), i.e. the body "
+            "a gzip-serving host such as GitHub Pages sends; HTTP headers are not counted. KB = 1,000 bytes. "
+            "Requests = same-host + third-party. Third-party requests cannot load here: the browser's requests to other "
+            "hosts are counted and aborted. The last row leaves out Material's search worker and "
+            "`search/search_index.json`, which every page fetches after its `load` event (same file on every page).",
+            "",
+        ]
         if hosts:
-            lines += [f"Third-party hosts requested: {', '.join(hosts)}. **Their bytes are not measured** (no internet on this "
-                      "machine): for the stock default this is the Google Fonts stylesheet, and a connected browser would then also "
-                      "download the Roboto and Roboto Mono font files from fonts.gstatic.com, so the stock default's real first view "
-                      "is larger than its same-host figure, by more requests and bytes than this table shows.", ""]
+            lines += [
+                f"Third-party hosts requested: {', '.join(hosts)}. **Their bytes are not measured** (no internet on this "
+                "machine): for the stock default this is the Google Fonts stylesheet, and a connected browser would then also "
+                "download the Roboto and Roboto Mono font files from fonts.gstatic.com, so the stock default's real first view "
+                "is larger than its same-host figure, by more requests and bytes than this table shows.",
+                "",
+            ]
         else:
             lines += ["No page made a third-party request.", ""]
         if not_found:
@@ -693,8 +865,10 @@ def render(results: dict[str, Any]) -> str:
     else:
         sites = [(key, title) for key, title in (("ours", "Ours"), ("stock", "Stock")) if key in lighthouse["sites"]]
         short = {"performance": "Perf.", "accessibility": "A11y", "best-practices": "Best pr.", "seo": "SEO"}
-        lines += ["| Page | " + " | ".join(f"{title}: {short[c]}" for _, title in sites for c in LIGHTHOUSE_CATEGORIES) + " |",
-                  "| --- |" + " ---: |" * (len(sites) * len(LIGHTHOUSE_CATEGORIES))]
+        lines += [
+            "| Page | " + " | ".join(f"{title}: {short[c]}" for _, title in sites for c in LIGHTHOUSE_CATEGORIES) + " |",
+            "| --- |" + " ---: |" * (len(sites) * len(LIGHTHOUSE_CATEGORIES)),
+        ]
         failures = []
         for label, path in PAGES.items():
             cells = []
@@ -718,33 +892,45 @@ def render(results: dict[str, Any]) -> str:
                     def show(value: float | None, pattern: str, scale: float = 1) -> str:
                         return "n/a" if value is None else pattern.format(value / scale)
 
-                    metric_rows.append(f"| {title}, {label} | {show(mt['first_contentful_paint_ms'], '{:.0f} ms')} "
-                                       f"| {show(mt['largest_contentful_paint_ms'], '{:.0f} ms')} "
-                                       f"| {show(mt['total_blocking_time_ms'], '{:.0f} ms')} "
-                                       f"| {show(mt['cumulative_layout_shift'], '{:.3f}')} "
-                                       f"| {show(mt['total_byte_weight'], '{:.1f} KB', 1000)} |")
+                    metric_rows.append(
+                        f"| {title}, {label} | {show(mt['first_contentful_paint_ms'], '{:.0f} ms')} "
+                        f"| {show(mt['largest_contentful_paint_ms'], '{:.0f} ms')} "
+                        f"| {show(mt['total_blocking_time_ms'], '{:.0f} ms')} "
+                        f"| {show(mt['cumulative_layout_shift'], '{:.3f}')} "
+                        f"| {show(mt['total_byte_weight'], '{:.1f} KB', 1000)} |"
+                    )
         if failures:
             lines.append("")
         if metric_rows:
             lines += [
-                "| Site, page | FCP | LCP | TBT | CLS | Lighthouse total byte weight |", "| --- | ---: | ---: | ---: | ---: | ---: |",
-                *metric_rows, ""]
+                "| Site, page | FCP | LCP | TBT | CLS | Lighthouse total byte weight |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |",
+                *metric_rows,
+                "",
+            ]
         for key, title in sites:
             not_passed: dict[str, set[str]] = {}
             for run in lighthouse["sites"][key].values():
                 for category, ids in run.get("audits_not_passed", {}).items():
                     not_passed.setdefault(category, set()).update(ids)
-            listed = "; ".join(f"{category}: {', '.join(f'`{i}`' for i in sorted(ids))}" for category, ids in not_passed.items() if ids)
-            lines.append(f"- {title}, audits below full marks on any of the three pages (accessibility, best practices, SEO): "
-                         f"{listed or 'none'}.")
+            listed = "; ".join(
+                f"{category}: {', '.join(f'`{i}`' for i in sorted(ids))}" for category, ids in not_passed.items() if ids
+            )
+            lines.append(
+                f"- {title}, audits below full marks on any of the three pages (accessibility, best practices, SEO): "
+                f"{listed or 'none'}."
+            )
         lines.append("")
-        lines += [f"How measured: Lighthouse {lighthouse['version']} from npm (installed into the gitignored `node_modules/`), "
-                  f"`CHROME_PATH={CHROMIUM}`, `--chrome-flags=\"{LIGHTHOUSE_FLAGS}\"`, default mobile form factor with "
-                  "simulated throttling, `--only-categories=performance,accessibility,best-practices,seo`, one run per page, "
-                  f"each limited to {LIGHTHOUSE_TIMEOUT} s, against the same local gzip-serving server. Scores are 0–100 and vary "
-                  "by a few points between runs; Lighthouse's performance score is sensitive to machine load. Third-party "
-                  "requests (the stock site's Google Fonts) fail here for lack of internet, which spares the stock site "
-                  "their download time.", ""]
+        lines += [
+            f"How measured: Lighthouse {lighthouse['version']} from npm (installed into the gitignored `node_modules/`), "
+            f'`CHROME_PATH={CHROMIUM}`, `--chrome-flags="{LIGHTHOUSE_FLAGS}"`, default mobile form factor with '
+            "simulated throttling, `--only-categories=performance,accessibility,best-practices,seo`, one run per page, "
+            f"each limited to {LIGHTHOUSE_TIMEOUT} s, against the same local gzip-serving server. Scores are 0–100 and vary "
+            "by a few points between runs; Lighthouse's performance score is sensitive to machine load. Third-party "
+            "requests (the stock site's Google Fonts) fail here for lack of internet, which spares the stock site "
+            "their download time.",
+            "",
+        ]
 
     return "\n".join(lines).rstrip() + "\n"
 
@@ -799,8 +985,11 @@ def run_bench(out: str, lighthouse: bool = True) -> int:
             section(results, "build", problems, lambda: measure_builds(ours_site, stock_project, stock_site, nofont_site))
             section(results, "check", problems, measure_check)
             section(results, "scaling", problems, lambda: measure_scaling(work, site_name))
-            sites = {name: site for name, site in (("ours", ours_site), ("stock", stock_site), ("stock_no_google_fonts", nofont_site))
-                     if (site / "index.html").exists()}
+            sites = {
+                name: site
+                for name, site in (("ours", ours_site), ("stock", stock_site), ("stock_no_google_fonts", nofont_site))
+                if (site / "index.html").exists()
+            }
             if sites:
                 section(results, "weight", problems, lambda: measure_weight(sites))
             else:
@@ -822,6 +1011,8 @@ def run_bench(out: str, lighthouse: bool = True) -> int:
     (out_dir / "results.md").write_text(markdown, encoding="utf-8")
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(markdown)
-    log(f"wrote {out_dir / 'results.md'} and {out_dir / 'results.json'} in {results['runtime_s']:.0f} s"
-        + (f"; {len(problems)} measurement(s) failed" if problems else ""))
+    log(
+        f"wrote {out_dir / 'results.md'} and {out_dir / 'results.json'} in {results['runtime_s']:.0f} s"
+        + (f"; {len(problems)} measurement(s) failed" if problems else "")
+    )
     return 1 if problems else 0

@@ -10,6 +10,8 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import re
+
 import markdown
 import pytest
 import yaml
@@ -268,3 +270,18 @@ def test_human_date():
 
     assert human_date("2026-11-27") == "27 November 2026"
     assert human_date(dt.date(2026, 1, 5)) == "5 January 2026"
+
+
+def test_a_term_gets_its_tooltip_once_per_section():
+    html = markdown.Markdown(extensions=["scripts.extensions.glossary"]).convert(
+        "Ketamine, then ketamine again.\n\n- and ketamine in a list\n\n## Next section\n\nKetamine here.\n"
+    )
+    tooltips = re.findall(r"<abbr title=[^>]*>(\w+)</abbr>", html)
+    assert tooltips == ["Ketamine", "Ketamine"]  # first use before the heading, first use after it
+    assert "then ketamine again" in html and "and ketamine in a list" in html  # the text itself is untouched
+
+
+def test_each_page_reference_list_is_kept_out_of_the_search_index():
+    html = markdown.Markdown(extensions=["scripts.extensions.citations"]).convert("A claim [@murrough2013].\n")
+    assert '<h2 data-search-exclude="">References</h2>' in html
+    assert '<div class="footnote" data-search-exclude="">' in html

@@ -12,12 +12,14 @@ every cited work with DOI and PubMed links and the pages that cite it.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from .. import sources
 from . import (INLINE_CODE, DocsLinks, cached_bibliography, docs_link, log, markdown_escape, outside_code, site_pages,
@@ -27,6 +29,7 @@ CITATION = re.compile(r"\[(@[^\]]*)\]")
 KEY = re.compile(r"^\s*@([a-z][a-z0-9]*)\s*$")
 MARKER = "[REFERENCES]"
 PLACE_MARKER = "///References Go Here///"
+REFERENCES_HEADING = "References"
 
 
 def parse_keys(inner: str) -> list[str] | None:
@@ -86,9 +89,23 @@ class CitationPreprocessor(Preprocessor):
                 continue
             out[index] = sub_outside_inline_code(CITATION, replace, lines[index])
         if cited:
-            out += ["", "## References", "", PLACE_MARKER, ""]
+            out += ["", f"## {REFERENCES_HEADING}", "", PLACE_MARKER, ""]
             out += [f"[^{key}]: {format_reference(references[key])}" for key in cited]
         return "\n".join(out).split("\n")
+
+
+class ReferenceListTreeprocessor(Treeprocessor):
+    """Keep each page's reference list out of the search index.
+
+    The same titles would otherwise be indexed on every page that cites them, tripling the index
+    every reader downloads; the References page indexes each work once.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if (element.tag == "div" and "footnote" in element.get("class", "").split()) \
+                    or (element.tag == "h2" and (element.text or "").strip() == REFERENCES_HEADING):
+                element.set("data-search-exclude", "")
 
 
 class CitationExtension(Extension):
@@ -132,6 +149,8 @@ class CitationExtension(Extension):
             FootnoteExtension(PLACE_MARKER=PLACE_MARKER).extendMarkdown(md)
         md.preprocessors.register(CitationPreprocessor(md, self), "guide_citations", 40)
         DocsLinks.register(md)  # the References page's "Cited on" links
+        # After the footnotes are placed (footnote, 50) and de-duplicated (15).
+        md.treeprocessors.register(ReferenceListTreeprocessor(md), "guide_reference_list", 14)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name

@@ -9,6 +9,7 @@ does not match every page. A line holding only `[CRISIS-SERVICES]` (the
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 from pathlib import Path
 
 from markdown import Markdown
@@ -16,17 +17,23 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .. import sources
-from . import DocsLinks, log
+from . import _mtime, DocsLinks, log
 
 MARKER = "[CRISIS-SERVICES]"
 GET_HELP_PAGE = "/get-help.md"  # docs-relative; DocsLinks makes it relative to each page
 
 
-def _load(path: Path) -> sources.CrisisData | None:
+@lru_cache(maxsize=4)
+def _load_once(path: Path, _mtime_key: float) -> sources.CrisisData | None:
     data, problems = sources.load_crisis(path)
     for problem in problems:
         log.warning(str(problem))
     return data
+
+
+def _load(path: Path) -> sources.CrisisData | None:
+    """Parsed once per change of the file, not once per page."""
+    return _load_once(path, _mtime(path))
 
 
 def _links(parent: etree.Element, service: sources.Service) -> None:

@@ -46,28 +46,49 @@ class GlossaryPagePreprocessor(Preprocessor):
 
 
 class UnwrapTooltipsTreeprocessor(Treeprocessor):
-    """No tooltips in headings (they would clutter titles and the table of contents) or inside links
-    (a tooltip inside a link is a second, hidden target)."""
+    """Keep the tooltips a reader needs and drop the rest.
+
+    No tooltips in headings (they would clutter titles and the table of contents) or inside links
+    (a tooltip inside a link is a second, hidden target). Elsewhere a term gets its tooltip at its
+    first use in each section, not at every use: a reader who lands on a section from search still
+    meets the definition, and the FAQ does not carry hundreds of underlines and tooltip handlers.
+    """
 
     PLAIN_CONTAINERS = {"h1", "h2", "h3", "h4", "h5", "h6", "a"}
 
     def run(self, root):
-        for container in root.iter():
-            if container.tag in self.PLAIN_CONTAINERS:
-                self._unwrap(container)
+        parents = {child: parent for parent in root.iter() for child in parent}
+        seen: set[str] = set()
+        for block in list(root):
+            if block.tag == "h2":
+                seen = set()
+            for element in list(block.iter()):
+                if element.tag != "abbr" or element not in parents:
+                    continue
+                title = element.get("title", "")
+                if title in seen or self._inside_plain_container(element, parents):
+                    self._unwrap(parents[element], element)
+                else:
+                    seen.add(title)
 
-    def _unwrap(self, parent):
-        for index in range(len(parent) - 1, -1, -1):
-            child = parent[index]
-            self._unwrap(child)
-            if child.tag != "abbr":
-                continue
-            text = (child.text or "") + (child.tail or "")
-            parent.remove(child)
-            if index == 0:
-                parent.text = (parent.text or "") + text
-            else:
-                parent[index - 1].tail = (parent[index - 1].tail or "") + text
+    def _inside_plain_container(self, element, parents) -> bool:
+        node = parents.get(element)
+        while node is not None:
+            if node.tag in self.PLAIN_CONTAINERS:
+                return True
+            node = parents.get(node)
+        return False
+
+    @staticmethod
+    def _unwrap(parent, element):
+        """Replace <abbr>text</abbr> with its text, keeping the surrounding text in order."""
+        index = list(parent).index(element)
+        text = (element.text or "") + (element.tail or "")
+        parent.remove(element)
+        if index == 0:
+            parent.text = (parent.text or "") + text
+        else:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + text
 
 
 class GlossaryExtension(Extension):
