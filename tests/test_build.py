@@ -202,3 +202,9 @@ def test_references_page_lists_at_least_35_cited_works_with_links_and_citing_pag
         if not (record.doi or record.pmid or record.url):
             assert not entry.find("a", href=re.compile(r"^https://")), "no link is invented for an unlinked record"
         assert entry.find("a", href=re.compile(r"^\.\./")), "each entry links to the pages citing it"
+
+
+def test_search_dialog_has_an_accessible_name_on_every_page(built_site):
+    for page in [*built_pages(built_site), built_site / "404.html"]:
+        dialog = soup(page).select_one('[role="dialog"].md-search')
+        assert dialog is not None and dialog.get("aria-label"), page
