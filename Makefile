@@ -5,7 +5,7 @@
 #   make test      everything the CI gate runs
 #   make bench     measurements (not part of the gate)
 #   make release VERSION=2026.11 [PUSH=1]   publish an edition with mike
-#   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep"
+#   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -59,7 +59,7 @@ release: install
 
 new-page: install
 	@test -n "$(PAGE)" -a -n "$(TITLE)" || { echo 'Usage: make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep"' >&2; exit 2; }
-	$(BIN)/python -m scripts new-page "$(PAGE)" "$(TITLE)"
+	$(BIN)/python -m scripts new-page "$(PAGE)" "$(TITLE)" $(if $(REGULATORY),--regulatory)
 
 clean:
 	rm -rf site .pytest_cache .hypothesis bench-results

@@ -126,11 +126,41 @@ class Checker:
         cited = {key for page in pages.values() for _, line in prose_lines(page.body) for m in citations.CITATION.finditer(line)
                  for key in citations.parse_keys(m.group(1)) or []}
         anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
+        self.check_nav(pages)
         for page in pages.values():
             self.problems += sources.validate_front_matter(page, self.today)
+            self.check_placeholders(page)
             self.check_body(page, references)
             self.check_links(page, pages, anchors)
         return sorted(set(self.problems))
+
+    # --- site-wide rules ---------------------------------------------------------
+
+    def check_nav(self, pages: dict[Path, sources.Page]) -> None:
+        """Every page is listed in mkdocs.yml's nav, so readers can reach it (the strict build fails otherwise)."""
+        config_path = self.docs.parent / "mkdocs.yml"
+        if not config_path.exists():
+            return  # a docs folder outside a project (the test corpus) has no navigation to check
+        listed = sources.nav_entries(config_path)
+        if listed is None:
+            return  # mkdocs.yml without a nav lists every page automatically
+        for path, page in pages.items():
+            relative = path.relative_to(self.docs.resolve()).as_posix()
+            if relative not in listed:
+                self.problems.append(Problem(page.shown, 1, 1, "NAV001", "page is not listed in mkdocs.yml's nav",
+                                             f"add a line such as '      - {page.meta.get('title', 'Title')}: {relative}' under the right "
+                                             "section of nav: in mkdocs.yml"))
+
+    def check_placeholders(self, page: sources.Page) -> None:
+        from .pages import PLACEHOLDERS
+
+        for number, line in enumerate(page.path.read_text(encoding="utf-8").split("\n"), start=1):
+            for placeholder in PLACEHOLDERS:
+                column = line.find(placeholder)
+                if column >= 0:
+                    self.problems.append(Problem(page.shown, number, column + 1, "PAGE002",
+                                                 f"scaffold text left in the page: '{placeholder}'",
+                                                 "replace it with the page's own words"))
 
     # --- body rules -----------------------------------------------------------
 

@@ -8,6 +8,17 @@ from pathlib import Path
 
 from . import sources
 
+# The scaffold's stand-in text; the content check (PAGE002) fails a page that still contains any of it.
+PLACEHOLDERS = (
+    "One plain sentence saying what this page explains",
+    "The first key point, in one short sentence",
+    "The second key point.",
+    "The third key point.",
+    "Start with what the reader most needs to know.",
+    "A question a reader would ask",
+    "Answer it in two or three short sentences.",
+)
+
 TEMPLATE = """---
 title: "{title}"
 description: One plain sentence saying what this page explains, at most 160 characters.

@@ -636,3 +636,37 @@ def _validate_changes(page: Page, line: int, today: dt.date) -> list[Problem]:
 def content_pages(docs: Path = DOCS) -> list[Path]:
     """Every Markdown page the site builds (snippets under docs/includes are not pages)."""
     return sorted(p for p in docs.rglob("*.md") if "includes" not in p.relative_to(docs).parts)
+
+
+# --- Site navigation ---------------------------------------------------------
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; MkDocs' own tags (!ENV, !relative) are read as plain values."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def nav_entries(config_path: Path) -> set[str] | None:
+    """The docs-relative page paths listed in mkdocs.yml's nav; None when there is no nav."""
+    try:
+        config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return None  # the build reports a broken mkdocs.yml itself, with its own line numbers
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+        elif isinstance(item, dict):
+            for child in item.values():
+                walk(child)
+
+    if not isinstance(config, dict) or "nav" not in config:
+        return None
+    walk(config["nav"])
+    return found

@@ -12,13 +12,32 @@ from scripts.pages import NewPageError, new_page
 TODAY = dt.date(2026, 11, 27)
 
 
-def test_scaffold_passes_the_check_apart_from_its_citation_placeholders(tmp_path):
+def test_scaffold_fails_the_check_only_on_its_placeholders(tmp_path):
     path = new_page("guide/sleep.md", "Ketamine and sleep: what we know", today=TODAY, docs=tmp_path)
     text = path.read_text()
     assert 'title: "Ketamine and sleep: what we know"' in text and "next_review: 2028-11-27" in text
     problems = Checker(docs=tmp_path, today=TODAY).run()
     page_problems = [p for p in problems if p.path.endswith("sleep.md")]
-    assert page_problems and {p.code for p in page_problems} == {"CIT002"}
+    assert {p.code for p in page_problems} == {"CIT002", "PAGE002"}
+    placeholders = sorted(p.line for p in page_problems if p.code == "PAGE002")
+    assert len(placeholders) == 7 and placeholders[0] == 3  # the description line first
+
+
+def test_page_missing_from_nav_is_reported_with_the_line_to_add(tmp_path):
+    docs = tmp_path / "docs"
+    new_page("guide/sleep.md", "Ketamine and sleep", today=TODAY, docs=docs)
+    new_page("listed.md", "Listed", today=TODAY, docs=docs)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nnav:\n  - Listed: listed.md\n  - Env: !ENV [X, y]\n")
+    problems = [p for p in Checker(docs=docs, today=TODAY).run() if p.code == "NAV001"]
+    assert [(p.path.endswith("guide/sleep.md"), p.line) for p in problems] == [(True, 1)]
+    assert "- Ketamine and sleep: guide/sleep.md" in problems[0].fix
+
+
+def test_without_a_nav_every_page_is_listed(tmp_path):
+    docs = tmp_path / "docs"
+    new_page("a.md", "A", today=TODAY, docs=docs)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    assert not [p for p in Checker(docs=docs, today=TODAY).run() if p.code == "NAV001"]
 
 
 def test_regulatory_scaffold_has_a_yearly_review(tmp_path):
