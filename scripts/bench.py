@@ -332,6 +332,8 @@ def measure_scaling(work: Path, site_name: str) -> dict[str, Any]:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, project / name)
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "scripts").mkdir()
+    shutil.copyfile(ROOT / "scripts" / "hooks.py", project / "scripts" / "hooks.py")  # named by path in mkdocs.yml
     # No nav, so every generated page is built and listed; --no-strict, because the copies are not in our nav.
     (project / "ours-all-pages.yml").write_text("INHERIT: mkdocs.yml\nnav: null\n", encoding="utf-8")
     (project / "stock-all-pages.yml").write_text(stock_config(site_name, None), encoding="utf-8")

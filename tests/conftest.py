@@ -39,6 +39,9 @@ def copy_project(destination: Path) -> Path:
     for name in ("docs", "data", "overrides"):
         shutil.copytree(ROOT / name, destination / name)
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    # mkdocs.yml names its hook file by path; the extensions themselves import from the installed package.
+    (destination / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "hooks.py", destination / "scripts" / "hooks.py")
     return destination
 
 
