@@ -21,7 +21,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ENV, ROOT, built_pages, mkdocs_build
+from conftest import ENV, ROOT, built_pages
 
 pytestmark = pytest.mark.slow
 
@@ -77,11 +77,9 @@ def zensical_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def mkdocs_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("mkdocs-site")
-    result = mkdocs_build(ROOT / "mkdocs.yml", site)
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site
+def mkdocs_site(built_site) -> Path:
+    """The MkDocs build of the same sources (conftest's session build), for side-by-side comparison."""
+    return built_site
 
 
 def soup(path: Path) -> BeautifulSoup:
