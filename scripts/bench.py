@@ -688,6 +688,153 @@ def failed(section: Any) -> str | None:
     return section.get("failed") if isinstance(section, dict) else None
 
 
+def report_section(title: str, result: Any, body: Callable[[Any], list[str]]) -> list[str]:
+    """A results.md section: its heading, then the table and notes, or why the measurement failed."""
+    if failed(result):
+        return [f"## {title}", "", f"failed: {failed(result)}", ""]
+    return [f"## {title}", "", *body(result)]
+
+
+def _build_lines(build: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    ours, stock = build["ours"], build["stock"]
+    verdict = "meets" if build["meets_target"] else "misses"
+    lines += [
+        "| | Ours (`--strict`) | Stock | Ours / stock |",
+        "| --- | ---: | ---: | ---: |",
+        f"| Median wall time, {ours['runs']} builds each | {seconds(ours['median_wall_s'])} "
+        f"| {seconds(stock['median_wall_s'])} "
+        f"| **{build['ratio_wall']:.2f}** |",
+        f"| Fastest – slowest | {ours['min_wall_s']:.2f} – {ours['max_wall_s']:.2f} s "
+        f"| {stock['min_wall_s']:.2f} – {stock['max_wall_s']:.2f} s | |",
+        f'| Median "Documentation built in" (MkDocs\' own figure) | {seconds(ours["median_reported_s"])} '
+        f"| {seconds(stock['median_reported_s'])} "
+        f"| {'n/a' if build['ratio_reported'] is None else build['ratio_reported']} |",
+        f"| Warnings in the build log | {ours['warnings']} | {stock['warnings']} | |",
+        "",
+        f"Target: ours/stock ≤ {TARGET_BUILD_RATIO} on median wall time; this run **{verdict}** it. "
+        "How measured: `mkdocs build` run as a subprocess with `NO_MKDOCS_2_WARNING=1`, ours as "
+        "`mkdocs build --strict -f mkdocs.yml -d <temp dir>` from the repository root, stock as `mkdocs build` "
+        "in its temp project; the two alternate (ours, stock, ours, …) so changes in machine load hit both. "
+        "Wall time is the whole process, Python start-up and imports included (what a maintainer waits for); "
+        "MkDocs' own figure covers only the build after the config is loaded. "
+        "The stock site without Google Fonts was built once, in "
+        f"{seconds(build['stock_no_google_fonts']['wall_s'])} (not part of the ratio).",
+        "",
+    ]
+    return lines
+
+
+def _check_lines(check: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    inproc, sub = check["in_process"], check["subprocess"]
+    outcome = "passed" if sub["exit_code"] == 0 else f"exit code {sub['exit_code']}: {sub['summary']}"
+    lines += [
+        "| Measurement | Time |",
+        "| --- | ---: |",
+        f"| `Checker().run()` in-process, median of {inproc['runs']} runs "
+        f"(all: {', '.join(f'{t:.2f}' for t in inproc['all_s'])} s) "
+        f"| {seconds(inproc['median_s'])} |",
+        f"| `python -m scripts check` as a subprocess, 1 run, wall time ({outcome}) | {seconds(sub['wall_s'])} |",
+        "",
+        f"How measured: the in-process figure times `scripts.check.Checker().run()` on `docs/` with `time.perf_counter()` "
+        f"after the module is imported ({inproc['problems']} problem(s) found); the subprocess figure adds Python start-up "
+        "and imports, i.e. what `make check` costs once its `install` prerequisite is up to date "
+        "(make's own overhead not included).",
+        "",
+    ]
+    return lines
+
+
+def _scaling_lines(scaling: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    lines += [
+        "| Pages | Builds each | Ours: build | Stock: build | Ours / stock | Ours per page | Stock per page "
+        "| Content check |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in scaling["sizes"]:
+        lines.append(
+            f"| {row['pages']:,} | {row['runs']} | {seconds(row['ours']['median_wall_s'])} "
+            f"| {seconds(row['stock']['median_wall_s'])} "
+            f"| {row['ratio_wall']:.2f} | {row['ours_ms_per_page']:.0f} ms | {row['stock_ms_per_page']:.0f} ms "
+            f"| {seconds(row['check_s'])} ({row['check_problems']} problems) |"
+        )
+    lines += [
+        "",
+        "How measured: a temp copy of the project (`docs/`, `data/`, `overrides/`, `mkdocs.yml`) whose `docs/` is "
+        "filled up to the stated total number of pages (the real pages plus copies of the real `docs/guide/` pages "
+        "under unique file names in the same folder, so relative links still resolve). Both sites are built without "
+        "`nav` (every page is listed in the automatic navigation) and without `--strict` (ours: `INHERIT: mkdocs.yml` "
+        "plus `nav: null`; stock: the minimal config above without `nav`). Wall time per build as above; "
+        + ", ".join(f"{runs} build(s) each at {size:,} pages" for size, runs in SCALE_SIZES.items())
+        + " (median shown; fewer runs for the big sizes keep the bench short). Content check: one in-process "
+        "`Checker(docs=<that docs folder>).run()` per size; our extensions and the data files are still read from "
+        "the repository (`sources.DOCS`/`sources.DATA`), as in a real build.",
+        "",
+    ]
+    return lines
+
+
+def _weight_lines(weight: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    names = [("ours", "Ours"), ("stock", "Stock"), ("stock_no_google_fonts", "Stock, no Google Fonts")]
+    names = [(key, title) for key, title in names if key in weight]
+    header = (
+        "| Page | "
+        + " | ".join(f"{title}: requests | {title}: same-host KB | {title}: third-party" for _, title in names)
+        + " |"
+    )
+    lines += [header, "| --- |" + " ---: | ---: | ---: |" * len(names)]
+    for label, path in PAGES.items():
+        cells = []
+        for key, _ in names:
+            page = weight[key]["pages"][label]
+            cells.append(f"{page['requests']} | {page['same_host_kb']:.1f} | {page['third_party_requests']}")
+        lines.append(f"| {label} (`/{path}`) | " + " | ".join(cells) + " |")
+    cells = [
+        f"{weight[key]['median_requests']:g} | **{weight[key]['median_same_host_kb']:.1f}** "
+        f"| {weight[key]['median_third_party']:g}"
+        for key, _ in names
+    ]
+    lines.append("| **Median of the three** | " + " | ".join(cells) + " |")
+    cells = [cell for key, _ in names for cell in ("", f"{weight[key]['median_without_search_kb']:.1f}", "")]
+    lines.append("| Median without search (worker + index) | " + " | ".join(cells) + " |")
+    verdict = "meets" if weight["meets_target"] else "misses"
+    hosts = sorted({host for key, _ in names for page in weight[key]["pages"].values() for host in page["third_party_hosts"]})
+    not_found = sorted(
+        {f"{key}: {path}" for key, _ in names for page in weight[key]["pages"].values() for path in page["not_found"]}
+    )
+    lines += [
+        "",
+        f"Target: ours ≤ {TARGET_FIRST_VIEW_KB} KB median same-host transfer; this run **{verdict}** it. "
+        "How measured: each built site is served by a local static server on 127.0.0.1 that logs every request "
+        "it answers (search worker and search index included); each page is opened in Playwright-driven Chromium "
+        f"(`{CHROMIUM}`, the test suite's flags) in a fresh browser context, so the cache is cold; the page counts "
+        "as loaded when the `load` event has fired, the network has been idle and the server has seen no request "
+        "for 1 s. For each same-host response the size is the file on disk compressed with gzip level 6 for text "
+        "types (html, css, js, json, svg, xml) and the raw file for everything else (fonts, images), i.e. the body "
+        "a gzip-serving host such as GitHub Pages sends; HTTP headers are not counted. KB = 1,000 bytes. "
+        "Requests = same-host + third-party. Third-party requests cannot load here: the browser's requests to other "
+        "hosts are counted and aborted. The last row leaves out Material's search worker and "
+        "`search/search_index.json`, which every page fetches after its `load` event (same file on every page).",
+        "",
+    ]
+    if hosts:
+        lines += [
+            f"Third-party hosts requested: {', '.join(hosts)}. **Their bytes are not measured** (no internet on this "
+            "machine): for the stock default this is the Google Fonts stylesheet, and a connected browser would then also "
+            "download the Roboto and Roboto Mono font files from fonts.gstatic.com, so the stock default's real first view "
+            "is larger than its same-host figure, by more requests and bytes than this table shows.",
+            "",
+        ]
+    else:
+        lines += ["No page made a third-party request.", ""]
+    if not_found:
+        lines += [f"Requests answered 404 (counted, with the 404 page's size): {', '.join(not_found)}.", ""]
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
@@ -712,152 +859,16 @@ def render(results: dict[str, Any]) -> str:
     ]
 
     # Build time
-    lines += ["## Build time", ""]
-    build = results["build"]
-    if failed(build):
-        lines += [f"failed: {failed(build)}", ""]
-    else:
-        ours, stock = build["ours"], build["stock"]
-        verdict = "meets" if build["meets_target"] else "misses"
-        lines += [
-            "| | Ours (`--strict`) | Stock | Ours / stock |",
-            "| --- | ---: | ---: | ---: |",
-            f"| Median wall time, {ours['runs']} builds each | {seconds(ours['median_wall_s'])} "
-            f"| {seconds(stock['median_wall_s'])} "
-            f"| **{build['ratio_wall']:.2f}** |",
-            f"| Fastest – slowest | {ours['min_wall_s']:.2f} – {ours['max_wall_s']:.2f} s "
-            f"| {stock['min_wall_s']:.2f} – {stock['max_wall_s']:.2f} s | |",
-            f'| Median "Documentation built in" (MkDocs\' own figure) | {seconds(ours["median_reported_s"])} '
-            f"| {seconds(stock['median_reported_s'])} "
-            f"| {'n/a' if build['ratio_reported'] is None else build['ratio_reported']} |",
-            f"| Warnings in the build log | {ours['warnings']} | {stock['warnings']} | |",
-            "",
-            f"Target: ours/stock ≤ {TARGET_BUILD_RATIO} on median wall time; this run **{verdict}** it. "
-            "How measured: `mkdocs build` run as a subprocess with `NO_MKDOCS_2_WARNING=1`, ours as "
-            "`mkdocs build --strict -f mkdocs.yml -d <temp dir>` from the repository root, stock as `mkdocs build` "
-            "in its temp project; the two alternate (ours, stock, ours, …) so changes in machine load hit both. "
-            "Wall time is the whole process, Python start-up and imports included (what a maintainer waits for); "
-            "MkDocs' own figure covers only the build after the config is loaded. "
-            "The stock site without Google Fonts was built once, in "
-            f"{seconds(build['stock_no_google_fonts']['wall_s'])} (not part of the ratio).",
-            "",
-        ]
+    lines += report_section("Build time", results["build"], _build_lines)
 
     # Content check
-    lines += ["## Content check time (`make check`)", ""]
-    check = results["check"]
-    if failed(check):
-        lines += [f"failed: {failed(check)}", ""]
-    else:
-        inproc, sub = check["in_process"], check["subprocess"]
-        outcome = "passed" if sub["exit_code"] == 0 else f"exit code {sub['exit_code']}: {sub['summary']}"
-        lines += [
-            "| Measurement | Time |",
-            "| --- | ---: |",
-            f"| `Checker().run()` in-process, median of {inproc['runs']} runs "
-            f"(all: {', '.join(f'{t:.2f}' for t in inproc['all_s'])} s) "
-            f"| {seconds(inproc['median_s'])} |",
-            f"| `python -m scripts check` as a subprocess, 1 run, wall time ({outcome}) | {seconds(sub['wall_s'])} |",
-            "",
-            f"How measured: the in-process figure times `scripts.check.Checker().run()` on `docs/` with `time.perf_counter()` "
-            f"after the module is imported ({inproc['problems']} problem(s) found); the subprocess figure adds Python start-up "
-            "and imports, i.e. what `make check` costs once its `install` prerequisite is up to date "
-            "(make's own overhead not included).",
-            "",
-        ]
+    lines += report_section("Content check time (`make check`)", results["check"], _check_lines)
 
     # Scaling
-    lines += ["## Scaling: 100, 500 and 1,000 pages", ""]
-    scaling = results["scaling"]
-    if failed(scaling):
-        lines += [f"failed: {failed(scaling)}", ""]
-    else:
-        lines += [
-            "| Pages | Builds each | Ours: build | Stock: build | Ours / stock | Ours per page | Stock per page "
-            "| Content check |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for row in scaling["sizes"]:
-            lines.append(
-                f"| {row['pages']:,} | {row['runs']} | {seconds(row['ours']['median_wall_s'])} "
-                f"| {seconds(row['stock']['median_wall_s'])} "
-                f"| {row['ratio_wall']:.2f} | {row['ours_ms_per_page']:.0f} ms | {row['stock_ms_per_page']:.0f} ms "
-                f"| {seconds(row['check_s'])} ({row['check_problems']} problems) |"
-            )
-        lines += [
-            "",
-            "How measured: a temp copy of the project (`docs/`, `data/`, `overrides/`, `mkdocs.yml`) whose `docs/` is "
-            "filled up to the stated total number of pages (the real pages plus copies of the real `docs/guide/` pages "
-            "under unique file names in the same folder, so relative links still resolve). Both sites are built without "
-            "`nav` (every page is listed in the automatic navigation) and without `--strict` (ours: `INHERIT: mkdocs.yml` "
-            "plus `nav: null`; stock: the minimal config above without `nav`). Wall time per build as above; "
-            + ", ".join(f"{runs} build(s) each at {size:,} pages" for size, runs in SCALE_SIZES.items())
-            + " (median shown; fewer runs for the big sizes keep the bench short). Content check: one in-process "
-            "`Checker(docs=<that docs folder>).run()` per size; our extensions and the data files are still read from "
-            "the repository (`sources.DOCS`/`sources.DATA`), as in a real build.",
-            "",
-        ]
+    lines += report_section("Scaling: 100, 500 and 1,000 pages", results["scaling"], _scaling_lines)
 
     # First view
-    lines += ["## First-view transfer per page (cold cache, gzip)", ""]
-    weight = results["weight"]
-    if failed(weight):
-        lines += [f"failed: {failed(weight)}", ""]
-    else:
-        names = [("ours", "Ours"), ("stock", "Stock"), ("stock_no_google_fonts", "Stock, no Google Fonts")]
-        names = [(key, title) for key, title in names if key in weight]
-        header = (
-            "| Page | "
-            + " | ".join(f"{title}: requests | {title}: same-host KB | {title}: third-party" for _, title in names)
-            + " |"
-        )
-        lines += [header, "| --- |" + " ---: | ---: | ---: |" * len(names)]
-        for label, path in PAGES.items():
-            cells = []
-            for key, _ in names:
-                page = weight[key]["pages"][label]
-                cells.append(f"{page['requests']} | {page['same_host_kb']:.1f} | {page['third_party_requests']}")
-            lines.append(f"| {label} (`/{path}`) | " + " | ".join(cells) + " |")
-        cells = [
-            f"{weight[key]['median_requests']:g} | **{weight[key]['median_same_host_kb']:.1f}** "
-            f"| {weight[key]['median_third_party']:g}"
-            for key, _ in names
-        ]
-        lines.append("| **Median of the three** | " + " | ".join(cells) + " |")
-        cells = [cell for key, _ in names for cell in ("", f"{weight[key]['median_without_search_kb']:.1f}", "")]
-        lines.append("| Median without search (worker + index) | " + " | ".join(cells) + " |")
-        verdict = "meets" if weight["meets_target"] else "misses"
-        hosts = sorted({host for key, _ in names for page in weight[key]["pages"].values() for host in page["third_party_hosts"]})
-        not_found = sorted(
-            {f"{key}: {path}" for key, _ in names for page in weight[key]["pages"].values() for path in page["not_found"]}
-        )
-        lines += [
-            "",
-            f"Target: ours ≤ {TARGET_FIRST_VIEW_KB} KB median same-host transfer; this run **{verdict}** it. "
-            "How measured: each built site is served by a local static server on 127.0.0.1 that logs every request "
-            "it answers (search worker and search index included); each page is opened in Playwright-driven Chromium "
-            f"(`{CHROMIUM}`, the test suite's flags) in a fresh browser context, so the cache is cold; the page counts "
-            "as loaded when the `load` event has fired, the network has been idle and the server has seen no request "
-            "for 1 s. For each same-host response the size is the file on disk compressed with gzip level 6 for text "
-            "types (html, css, js, json, svg, xml) and the raw file for everything else (fonts, images), i.e. the body "
-            "a gzip-serving host such as GitHub Pages sends; HTTP headers are not counted. KB = 1,000 bytes. "
-            "Requests = same-host + third-party. Third-party requests cannot load here: the browser's requests to other "
-            "hosts are counted and aborted. The last row leaves out Material's search worker and "
-            "`search/search_index.json`, which every page fetches after its `load` event (same file on every page).",
-            "",
-        ]
-        if hosts:
-            lines += [
-                f"Third-party hosts requested: {', '.join(hosts)}. **Their bytes are not measured** (no internet on this "
-                "machine): for the stock default this is the Google Fonts stylesheet, and a connected browser would then also "
-                "download the Roboto and Roboto Mono font files from fonts.gstatic.com, so the stock default's real first view "
-                "is larger than its same-host figure, by more requests and bytes than this table shows.",
-                "",
-            ]
-        else:
-            lines += ["No page made a third-party request.", ""]
-        if not_found:
-            lines += [f"Requests answered 404 (counted, with the 404 page's size): {', '.join(not_found)}.", ""]
+    lines += report_section("First-view transfer per page (cold cache, gzip)", results["weight"], _weight_lines)
 
     # Lighthouse
     lines += ["## Lighthouse (mobile)", ""]
