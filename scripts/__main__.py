@@ -6,6 +6,7 @@
   bench      measurements for the closing note (not part of the gate)
   scores     readability figures for every page
   review-due pages past or near their review date (Markdown; empty when none)
+  links      internal links and anchors of a built site (lychee, offline)
   link-report  turn linkchecker's CSV output into a Markdown issue body
 """
 
@@ -97,6 +98,25 @@ def cmd_link_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .site_links import SiteLinksError, broken_links
+
+    try:
+        found = broken_links(Path(args.site))
+    except SiteLinksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for link in found:
+        print(link)
+    if found:
+        print(f"{len(found)} broken internal link(s) or anchor(s) in {args.site}.", file=sys.stderr)
+        return 1
+    print(f"Every internal link and anchor in {args.site} resolves.", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -133,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
     link_report.set_defaults(func=cmd_link_report)
+
+    links = commands.add_parser("links", help="check a built site's internal links and anchors with lychee")
+    links.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    links.set_defaults(func=cmd_links)
 
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")

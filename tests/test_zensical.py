@@ -9,6 +9,7 @@ use from the pinned versions below), so it can never change the main one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import shutil
@@ -45,7 +46,17 @@ def pins() -> list[str]:
 
 
 def zensical_executable() -> Path:
-    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after."""
+    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after.
+
+    A lock file serialises the install, so parallel test workers never build it twice at once.
+    """
+    VENV.parent.joinpath(".venv-zensical.lock").touch()
+    with open(VENV.parent / ".venv-zensical.lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_zensical()
+
+
+def _install_zensical() -> Path:
     wanted = pins()
     stamp = VENV / f".installed-{hashlib.sha256(' '.join(wanted).encode()).hexdigest()[:12]}"
     executable = VENV / "bin" / "zensical"
