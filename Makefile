@@ -22,6 +22,7 @@ export NO_MKDOCS_2_WARNING := 1
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "Installing the pinned tools into $(VENV) (first run, or after requirements.txt changed; about a minute)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
