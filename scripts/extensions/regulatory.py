@@ -28,7 +28,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from .. import sources
-from . import _mtime, cached_bibliography, log, markdown_escape, outside_code, rendered_page
+from . import _mtime, cached_bibliography, log, markdown_escape, outside_code, rendered_page, sub_outside_inline_code
 
 INLINE = re.compile(r"\[STATUS:\s*([^\]]*?)\s*\]")
 TABLE = re.compile(r"^\s*\[REGULATORY-STATUS(?::\s*([^\]]*?))?\s*\]\s*$")
@@ -111,7 +111,7 @@ def expand(lines: list[str], statuses: dict[str, sources.Status], report: Report
                 return match.group(0)
             return sentence(statuses[key])
 
-        out.append(INLINE.sub(replace, line))
+        out.append(sub_outside_inline_code(INLINE, replace, line))
     return out
 
 
