@@ -203,3 +203,17 @@ def test_docs_relative_links_become_page_relative():
 def test_without_a_generator_links_stay_relative_to_docs():
     html = markdown.Markdown(extensions=["scripts.extensions.crisis"]).convert("Text.")
     assert 'href="/get-help.md"' in html
+
+
+def test_regulatory_statuses_and_closing_sections_render_the_same(zensical_site, mkdocs_site):
+    """data/regulatory.yaml and data/further-info.yaml reach the page through a Markdown extension, so both generators show them."""
+    from scripts.extensions import regulatory
+
+    page = "guide/what-is-ketamine/index.html"
+    as_of = regulatory.month_year(regulatory.cached_statuses()["us-esketamine-trd"].as_of)
+    for site in (zensical_site, mkdocs_site):
+        html = soup(site / page)
+        headings = [h.get_text(strip=True) for h in html.find_all("h2")]
+        assert {"How do I report a side effect?", "Where can I find more trustworthy information?"} <= set(headings), site
+        assert f"As of {as_of}, the FDA approves esketamine" in html.get_text(), site
+        assert "[STATUS" not in html.get_text() and "[REGULATORY-STATUS" not in html.get_text(), site
