@@ -155,6 +155,10 @@ def host_finding(host: str) -> Finding | None:
 def url_finding(attribute: str, value: str) -> Finding | None:
     """What is wrong with a URL in `attribute`, or None. Relative URLs are same-host and always fine."""
     url = clean_url(value)
+    try:
+        urlsplit(url.replace("\\", "/"))
+    except ValueError:
+        return Finding("LINK001", f"link target '{url}' is not a valid address", "check the address for typos")
     scheme = SCHEME.match(url)
     loads = attribute in LOADING_ATTRIBUTES
     if scheme and scheme.group(1).lower() not in URL_SCHEMES:
@@ -167,11 +171,7 @@ def url_finding(attribute: str, value: str) -> Finding | None:
     if loads and remote:
         return Finding("HTML004", f"{attribute} loads {url} from another host", REMOTE_FIX)
     if remote:
-        try:
-            host = urlsplit(url.replace("\\", "/")).hostname or ""
-        except ValueError:
-            return Finding("LINK001", f"link target '{url}' is not a valid address", "check the address for typos")
-        return host_finding(host)
+        return host_finding(urlsplit(url.replace("\\", "/")).hostname or "")
     return None
 
 

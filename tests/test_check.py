@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 SUPPORT = CORPUS / "support"
 TODAY = dt.date(2026, 11, 27)
+GLANCE = '\n!!! summary "At a glance"\n    - One plain point.\n'  # every page needs one (PAGE005)
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 LOADERS = {
     "bibliography": lambda path: sources.load_bibliography(path)[1],
@@ -132,8 +133,21 @@ def test_problem_format(tmp_path):
     problem = check_page(tmp_path, CORPUS / "unknown_field.md")[0]
     text = str(problem)
     assert text.startswith(f"{problem.path}:8:1: FM004 unknown front matter field 'author' (")
-    assert text.endswith(")")
-    assert str(Problem("docs/a.md", 3, 7, "HYPE001", "hype word 'cure'")) == "docs/a.md:3:7: HYPE001 hype word 'cure'"
+    assert text.endswith(") " + sources.RULES_URL + "fm004")  # each message ends with a link to its rule
+    assert str(Problem("docs/a.md", 3, 7, "HYPE001", "hype word 'cure'")) == \
+        f"docs/a.md:3:7: HYPE001 hype word 'cure' {sources.RULES_URL}hype001"
+
+
+def test_every_code_has_an_anchor_in_the_rule_catalogue():
+    """Each code the check or the guard can report has its own anchor in CONTRIBUTING.md, which the message links to."""
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    code_files = [ROOT / "scripts" / name for name in ("check.py", "sources.py", "allowlist.py", "versioning.py")]
+    code_files.append(ROOT / "scripts" / "extensions" / "guard.py")
+    codes = {code for path in code_files for code in re.findall(r'"([A-Z]+\d{3})"', path.read_text(encoding="utf-8"))}
+    codes |= {case_code for case in CASES for case_code in (parse_expected(e)[0] for e in case["expect"])}
+    assert len(codes) > 60
+    missing = sorted(code for code in codes if f'id="{code.lower()}"' not in contributing)
+    assert not missing, f"no anchor in CONTRIBUTING.md for: {missing}"
 
 
 def test_paths_are_relative_to_the_project():
@@ -153,9 +167,9 @@ def test_cli_reports_problems_and_exits_1(tmp_path, monkeypatch, capsys):
     lines = out.splitlines()
     assert len(lines) == 6, out
     for line in lines:
-        assert re.fullmatch(r"/\S+\.md:\d+:\d+: [A-Z]+\d{3} .+ \(.+\)", line), line
-    assert f"{docs / 'html_script.md'}:20:1: HTML001 raw <script> is not allowed in content " \
-           "(use Markdown; anything interactive belongs in overrides/ and is reviewed as code)" in lines
+        assert re.fullmatch(r"/\S+\.md:\d+:\d+: [A-Z]+\d{3} .+ \(.+\) https://\S+#[a-z]+\d{3}", line), line
+    assert f"{docs / 'html_script.md'}:20:1: HTML001 <script> is not on the HTML allow-list " \
+           f"(use Markdown; anything interactive belongs in overrides/ and is reviewed as code) {sources.RULES_URL}html001" in lines
     assert sum(f"{docs / 'hype_words.md'}:" in line and ": HYPE001 " in line for line in lines) == 5
     assert "6 problem(s) found" in err
     assert "Traceback" not in out + err
@@ -184,7 +198,7 @@ def test_cli_process_exits_1_without_traceback(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         f"{docs / 'broken_link.md'}:18:5: LINK001 link target 'no-such-page.md' does not exist "
-        "(check the file name and the ../ steps from this page's folder)"]
+        f"(check the file name and the ../ steps from this page's folder) {sources.RULES_URL}link001"]
     assert "1 problem(s) found" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -194,14 +208,14 @@ def test_cli_process_exits_1_without_traceback(tmp_path):
 
 def test_missed_before_fix_multiline_tags_keep_their_position():
     """A tag spanning lines is reported at its first line and column, in a longer body."""
-    page = sources.Page(Path("docs/x.md"), {}, "Text\n\nSome <span\n   onclick='x()'>y</span>\n", 10)
+    page = sources.Page(Path("docs/x.md"), {}, "Text\n\nSome <span\n   onclick='x()'>y</span>\n" + GLANCE, 10)
     checker = Checker(today=TODAY, readability_checks=False)
     checker.check_body(page, {})
     assert [(p.code, p.line, p.column) for p in checker.problems] == [("HTML002", 12, 6)]
 
 
 def test_html_in_code_is_not_checked():
-    body = "Text\n\n```html\n<script>x()</script>\n<img src=\"https://e.com/a.png\">\n```\n\nUse `<iframe>` tags.\n"
+    body = "Text\n\n```html\n<script>x()</script>\n<img src=\"https://e.com/a.png\">\n```\n\nUse `<iframe>` tags.\n" + GLANCE
     checker = Checker(today=TODAY, readability_checks=False)
     checker.check_body(sources.Page(Path("docs/x.md"), {}, body, 15), {})
     assert checker.problems == []
@@ -209,5 +223,5 @@ def test_html_in_code_is_not_checked():
 
 def test_unquoted_alt_counts_as_alt_text():
     checker = Checker(today=TODAY, readability_checks=False)
-    checker.check_body(sources.Page(Path("docs/x.md"), {}, "<img src=\"photo.png\" alt=Clinic>\n", 15), {})
+    checker.check_body(sources.Page(Path("docs/x.md"), {}, "<img src=\"photo.png\" alt=Clinic>\n" + GLANCE, 15), {})
     assert checker.problems == []
