@@ -267,7 +267,9 @@ class Checker:
             self.check_snippets(page)
             self.problems[before:] = apply_disables(page, self.problems[before:])
         if self.spelling:
-            self.problems += spelling_problems([self.docs, sources.DATA])
+            # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
+            reported = {(p.path, p.line) for p in self.problems}
+            self.problems += [p for p in spelling_problems([self.docs, sources.DATA]) if (p.path, p.line) not in reported]
         return sorted(set(self.problems))
 
     # --- site-wide rules ---------------------------------------------------------
@@ -404,7 +406,9 @@ class Checker:
         for offset, line in prose_lines(body):
             prose[offset] = line
             heading = HEADING.match(line)
-            if heading or (SETEXT_H1.match(line) and previous.strip() and not previous.lstrip().startswith(("-", "*", ">", "|", "<"))):
+            setext = bool(SETEXT_H1.match(line) and line.strip() != "=======" and previous.strip()
+                          and not previous.lstrip().startswith(("-", "*", ">", "|", "<", "#", "!!!")))
+            if heading or setext:
                 level = len(heading.group(1)) if heading else 1
                 if level > 3:
                     add(offset, 1, "HEAD001", f"heading level {level} is deeper than three levels",
@@ -412,12 +416,12 @@ class Checker:
                 if level == 1:
                     h1_count += 1
                     if h1_count == 2:
-                        add(offset, 1, "HEAD002", "a second title ('# ' or a line underlined with '===')",
+                        add(offset - setext, 1, "HEAD002", "a second title ('# ' or a line underlined with '===')",
                             "use '##' for sections; the page has one title")
             elif line.strip():
                 has_text = True
             previous = line
-            if "[" in line:
+            if "[" in line or "(@" in line:
                 self.check_citations(line, offset, references, add)
             for match in HYPE.finditer(line):
                 add(offset, match.start() + 1, "HYPE001", f"hype word '{match.group(0)}'",
@@ -428,7 +432,7 @@ class Checker:
                     if bang and not text.strip():
                         add(offset, match.start() + 1, "IMG001", "image without alt text",
                             "describe the image in the brackets: ![What the image shows](path)")
-                    finding = allowlist.url_finding("src" if bang else "href", target)
+                    finding = allowlist.url_finding("src" if bang else "href", html_lib.unescape(target))
                     if finding and finding.code != "LINK001":
                         add(offset, match.start() + 1, finding.code, finding.message, finding.fix)
             if "![" in line:
@@ -448,11 +452,11 @@ class Checker:
             marker = MARKER_LIKE.match(line) if "[" in line else None
             if marker and f"[{marker.group(1)}]" not in MARKERS and (marker.group(1).isupper() or sources.did_you_mean(
                     f"[{marker.group(1).upper()}]", MARKERS)):
-                add(offset, marker.start(1), "MARK001", f"'[{marker.group(1)}]' is not a marker the build replaces"
+                add(offset, line.index("[") + 1, "MARK001", f"'[{marker.group(1)}]' is not a marker the build replaces"
                     f"{sources.did_you_mean(f'[{marker.group(1).upper()}]', MARKERS)}",
                     f"use one of {', '.join(sorted(MARKERS))} alone on its line, exactly as written")
         for offset, label, target in definitions:
-            finding = allowlist.url_finding("src" if label in image_labels else "href", target)
+            finding = allowlist.url_finding("src" if label in image_labels else "href", html_lib.unescape(target))
             if finding and finding.code != "LINK001":
                 add(offset, 1, finding.code, finding.message, finding.fix)
         self.check_html("\n".join(prose), add)
@@ -527,7 +531,8 @@ class Checker:
                     if char == "[":
                         depth += 1
                         if depth > deepest:
-                            deepest, at = depth, column
+                            deepest = depth
+                            at = column if depth == MAX_NESTING + 1 else at  # where the limit is first passed
                     elif char == "]" and depth:
                         depth -= 1
             level = max(indent // 2 if re.match(r"([-*+]|\d+[.)])\s", stripped) else 0, quotes, deepest)
@@ -595,9 +600,7 @@ class Checker:
             item = re.match(r"^\s*(?:[-*+]|\d+[.)])\s+", line)
             if item:
                 flush()
-                line = line[item.end():]
-            elif line.startswith("    "):
-                line = line.lstrip()
+                line = " " * item.end() + line[item.end():]  # blanked, not cut, so columns stay right
             cleaned = citations.CITATION.sub(lambda m: " " * len(m.group(0)), line)
             cleaned = LINK.sub(lambda m: m.group(2) + " " * (len(m.group(0)) - len(m.group(2))), cleaned)
             cleaned = ATTR_LIST.sub(lambda m: " " * len(m.group(0)), cleaned)
@@ -627,6 +630,7 @@ class Checker:
             for match in LINK.finditer(line):
                 target = match.group(3)
                 line_no, column = page.body_first_line + offset, match.start() + 1
+                target = html_lib.unescape(target)  # 'java&#115;cript:' is a scheme, not a file name
                 try:
                     parts = urlsplit(target)
                     path_part = unquote(parts.path)

@@ -187,6 +187,12 @@ def curly_quoted_values(text: str, first_line: int) -> list[tuple[int, int]]:
     return found
 
 
+def curly_quote_problems(text: str, shown: str) -> list[Problem]:
+    return [Problem(shown, line, column, "YAML003", "curly quotes (\u201c \u201d \u2018 \u2019) around a YAML value "
+                    "would be shown as part of the text", "use straight quotes \" or ', or none")
+            for line, column in curly_quoted_values(text, 1)]
+
+
 def field_line(lines: list[str], start: int, name: str) -> int:
     """The 1-based line of `name:` inside the record starting on line `start`, else `start`."""
     pattern = re.compile(rf"^\s*(?:- )?{re.escape(name)}\s*:")
@@ -272,6 +278,7 @@ def load_bibliography(path: Path = BIBLIOGRAPHY) -> tuple[dict[str, Reference], 
     except SourceError as error:
         return {}, error.problems
     lines = text.split("\n")
+    problems += curly_quote_problems(text, shown)
     if not isinstance(records, list):
         return {}, [Problem(shown, 1, 1, "BIB001", "the bibliography must be a YAML list of CSL records",
                             "start each record with '- id: key'")]
@@ -391,10 +398,10 @@ def load_glossary(path: Path = GLOSSARY) -> tuple[list[Term], list[Problem]]:
     except SourceError as error:
         return [], error.problems
     lines = text.split("\n")
+    problems: list[Problem] = curly_quote_problems(text, shown)
     if not isinstance(entries, list):
         return [], [Problem(shown, 1, 1, "GLO001", "the glossary must be a YAML list", "start each entry with '- term: ...'")]
     terms: list[Term] = []
-    problems: list[Problem] = []
     seen_terms: dict[str, int] = {}
     seen_matches: dict[str, tuple[str, int]] = {}
     for entry in entries:
@@ -666,8 +673,10 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     def add(name: str, code: str, message: str, fix: str) -> None:
         problems.append(Problem(shown, at(name), 1, code, message, fix))
 
+    unknown = [name for name in meta if name not in KNOWN_FIELDS]
+    misspelt = {did_you_mean(name, REQUIRED_FIELDS).split("'")[1] for name in unknown if did_you_mean(name, REQUIRED_FIELDS)}
     for name in REQUIRED_FIELDS:
-        if meta.get(name) in (None, ""):
+        if meta.get(name) in (None, "") and name not in misspelt:  # 'descripton:' is one mistake: FM004 says which
             add(name, "FM003", f"front matter lacks '{name}'", f"add '{name}:' (see CONTRIBUTING.md, 'Page metadata')")
     for name in meta:
         if name not in KNOWN_FIELDS:

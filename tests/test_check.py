@@ -8,6 +8,7 @@ temporary docs folder.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -54,10 +55,21 @@ def check_page(tmp_path: Path, source: Path) -> list[Problem]:
     return Checker(docs=docs, today=TODAY).run()
 
 
+def check_config(tmp_path: Path, source: Path) -> list[Problem]:
+    """Check a project whose mkdocs.yml is the case file, beside a docs folder holding only the support files."""
+    docs = tmp_path / "project" / "docs"
+    shutil.copytree(SUPPORT, docs)
+    shutil.copy(source, docs.parent / "mkdocs.yml")
+    return [dataclasses.replace(p, path=source.name) if p.path.endswith("mkdocs.yml") else p
+            for p in Checker(docs=docs, today=TODAY).run()]
+
+
 def problems_for(case: dict, tmp_path: Path) -> list[Problem]:
     source = CORPUS / case["file"]
     if case["kind"] == "page":
         return check_page(tmp_path, source)
+    if case["kind"] == "config":
+        return check_config(tmp_path, source)
     return LOADERS[case["kind"]](source)
 
 
@@ -77,15 +89,15 @@ def assert_exactly(problems: list[Problem], expected: list[str], file_name: str)
 
 
 def test_corpus_is_complete():
-    """At least 30 cases, each naming an existing file, and no file left out of cases.yaml."""
-    assert len(CASES) >= 30
+    """Well past 100 cases, each naming an existing file, and no file left out of cases.yaml."""
+    assert len(CASES) >= 140
     names = [case["name"] for case in CASES]
     assert len(names) == len(set(names)), "case names must be unique"
     listed = {case["file"] for case in CASES}
     on_disk = {p.name for p in CORPUS.iterdir() if p.is_file() and p.name != "cases.yaml"}
     assert listed == on_disk
     for case in CASES:
-        assert case["kind"] in {"page", *LOADERS}, case
+        assert case["kind"] in {"page", "config", *LOADERS}, case
         assert case["expect"], f"{case['name']}: a bad input must expect at least one problem"
         for entry in case["expect"]:
             parse_expected(entry)
