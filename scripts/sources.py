@@ -662,6 +662,23 @@ def load_page(path: Path) -> Page:
     return Page(path, meta, body, first, lines, (match.group(1) or "") if match else "")
 
 
+def markup_problems(page: Page) -> list[Problem]:
+    """HTML in the front-matter text the templates print (title, description, reviewer, change summaries): shown as text."""
+    meta = page.meta
+    review = meta.get("clinical_review") if isinstance(meta.get("clinical_review"), dict) else {}
+    texts = [("title", meta.get("title")), ("description", meta.get("description")),
+             ("clinical_review", review.get("name")), ("clinical_review", review.get("role"))]
+    texts += [("changes", c.get("summary")) for c in meta.get("changes") or [] if isinstance(c, dict)]
+    problems = []
+    for name, value in texts:
+        found = MARKUP.search(value) if isinstance(value, str) else None
+        if found:
+            problems.append(Problem(page.shown, page.field_lines.get(name, 1), 1, "FM016",
+                                    f"HTML in the front matter's {name}: '{found.group(0)[:40]}' would be shown as text",
+                                    "write plain text; front matter is printed escaped"))
+    return problems
+
+
 def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     """Check a page's metadata against the schema in CONTRIBUTING.md."""
     problems: list[Problem] = []
@@ -689,12 +706,7 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     if isinstance(title, str) and len(title) > MAX_TITLE:
         add("title", "FM015", f"title is {len(title)} characters; at most {MAX_TITLE} fit search results and a phone's header",
             "shorten it; the page's '# ' heading can say more")
-    texts = [("title", title), ("description", meta.get("description"))]
-    texts += [("changes", c.get("summary")) for c in meta.get("changes") or [] if isinstance(c, dict)]
-    for name, value in texts:
-        if isinstance(value, str) and MARKUP.search(value):
-            add(name, "FM016", f"HTML in the front matter's {name}: '{MARKUP.search(value).group(0)}' would be shown as text",
-                "write plain text; front matter is printed escaped")
+    problems += markup_problems(page)
     description = meta.get("description")
     if isinstance(description, str) and len(description) > MAX_DESCRIPTION:
         add("description", "FM005", f"description is {len(description)} characters; search engines show at most {MAX_DESCRIPTION}",

@@ -158,6 +158,7 @@ class GuardPostprocessor(Postprocessor):
         audited = text
         for key, fragment in zip(keys, trusted):
             audited = audited.replace(fragment, key, 1)
+        self.check_front_matter()
         found, cleaned = differences(audited)
         if not found:
             return text
@@ -165,6 +166,16 @@ class GuardPostprocessor(Postprocessor):
         for key, fragment in zip(keys, trusted):
             cleaned = cleaned.replace(key, fragment, 1)
         return cleaned
+
+    def check_front_matter(self) -> None:
+        """Markup in the front matter the templates print: they escape it, and the build still refuses it."""
+        path = self.source_file()
+        try:
+            page = sources.load_page(path) if path is not None else None
+        except (sources.SourceError, OSError):
+            return  # unreadable front matter is the content check's business (and the generator's own error)
+        for problem in sources.markup_problems(page) if page else []:
+            log.warning(str(problem))
 
     def report(self, found) -> None:
         lines = getattr(self.md, SOURCE, [])
