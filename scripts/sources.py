@@ -23,6 +23,8 @@ BIBLIOGRAPHY = DATA / "references.yaml"
 GLOSSARY = DATA / "glossary.yaml"
 CRISIS = DATA / "crisis.yaml"
 EDITIONS = DATA / "editions.yaml"
+# Every message ends with a link to its rule in CONTRIBUTING.md's catalogue (one anchor per code).
+RULES_URL = "https://github.com/open-ketamine-guide/guide/blob/main/CONTRIBUTING.md#"
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +40,19 @@ class Problem:
 
     def __str__(self) -> str:
         fix = f" ({self.fix})" if self.fix else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}{fix}"
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}{fix} {self.link}"
+
+    @property
+    def link(self) -> str:
+        return RULES_URL + self.code.lower()
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'chu2008'?)' when a choice is close to `word`, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 class SourceError(Exception):
@@ -87,15 +101,31 @@ def _file_line(text: str, mark) -> int:
     return text.count("\n", 0, mark.index)
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A key given twice in one mapping: YAML keeps the last silently, so the first is lost."""
+
+    def __init__(self, key: str, first, second):
+        super().__init__(f"duplicate key '{key}'")
+        self.problem = f"'{key}' is given twice (first on line {first})"
+        self.problem_mark = second
+
+
 def _construct_mapping(loader, node):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen and key_node.tag != "tag:yaml.org,2002:merge":
+                first = _mark_line(loader, seen[key_node.value]) + 1 + loader.line_offset
+                raise DuplicateKeyError(key_node.value, first, key_node.start_mark)
+            seen[key_node.value] = key_node.start_mark
     mapping = LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = _file_line(loader.buffer, node.start_mark) + 1 + loader.line_offset
+    mapping.line = _mark_line(loader, node.start_mark) + 1 + loader.line_offset
     return mapping
 
 
 def _construct_sequence(loader, node):
     sequence = LineList(loader.construct_sequence(node, deep=True))
-    sequence.line = _file_line(loader.buffer, node.start_mark) + 1 + loader.line_offset
+    sequence.line = _mark_line(loader, node.start_mark) + 1 + loader.line_offset
     return sequence
 
 
@@ -104,14 +134,30 @@ def _construct_timestamp_as_text(loader, node):
     return loader.construct_scalar(node)
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+def _mark_line(loader, mark) -> int:
+    buffer = getattr(loader, "buffer", None)  # the pure-Python reader keeps the text; libyaml counts lines itself
+    return _file_line(buffer, mark) if isinstance(buffer, str) else mark.line
+
+
+# libyaml, where installed, parses ten times faster (a thousand pages' front matter is most of the check's time).
+# It breaks lines only at '\n' and '\r' like the editors; text holding NEL, LS or PS goes to the pure-Python loader.
+_FastLineLoader = type("_FastLineLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),),
+                       {"line_offset": 0, "construct_object": _LineLoader.construct_object})
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
     """Parse YAML, turning syntax errors into a SourceError at the right line."""
     loader = type("_OffsetLineLoader", (_LineLoader,), {"line_offset": first_line - 1})
+    if not re.search("[\x85\u2028\u2029\r]", text):
+        fast = type("_OffsetFastLineLoader", (_FastLineLoader,), {"line_offset": first_line - 1})
+        try:
+            return yaml.load(text, Loader=fast)  # noqa: S506 - SafeLoader subclass
+        except (yaml.YAMLError, RecursionError):
+            pass  # parsed again below, so the message and its line are the pure-Python parser's
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
@@ -119,11 +165,59 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
         line = first_line + (_file_line(text, mark) if mark else 0)
         column = (mark.index - text.rfind("\n", 0, mark.index)) if mark else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if isinstance(error, DuplicateKeyError):
+            raise SourceError([Problem(path, line, column, "YAML002", f"duplicate key: {reason}",
+                                       "keep one of the two; YAML would silently use the last")]) from None
+        curly = _curly_quote_line(text, _file_line(text, mark) if mark else 0)
+        if curly is not None:
+            raise SourceError([Problem(path, first_line + curly[0], curly[1], "YAML003",
+                                       "curly quotes (\u201c \u201d \u2018 \u2019) around a YAML value",
+                                       "use straight quotes \" or ', or none")]) from None
         raise SourceError([Problem(path, line, column, "YAML001", f"invalid YAML: {reason}",
                                    "check indentation, colons and quotes on this line")]) from None
     except RecursionError:
         raise SourceError([Problem(path, first_line, 1, "YAML001", "invalid YAML: nested too deeply",
                                    "flatten the nested lists and mappings")]) from None
+
+
+CURLY_VALUE = re.compile(r"^\s*(?:- )?[\w-]+\s*:\s*([\u201c\u201d\u2018\u2019\u00ab\u00bb])")
+
+
+def _curly_quote_line(text: str, near: int) -> tuple[int, int] | None:
+    """(0-based line, column) of a value opened with a curly quote, at or before line `near` (a parser error's line)."""
+    lines = text.split("\n")
+    for index in range(min(near, len(lines) - 1), -1, -1):
+        match = CURLY_VALUE.match(lines[index])
+        if match:
+            return index, match.start(1) + 1
+    return None
+
+
+def curly_quoted_values(text: str, first_line: int) -> list[tuple[int, int]]:
+    """(line, column) of every value opened with a curly quote: YAML reads them as part of the text."""
+    found = []
+    for index, line in enumerate(text.split("\n")):
+        match = CURLY_VALUE.match(line)
+        if match:
+            found.append((first_line + index, match.start(1) + 1))
+    return found
+
+
+def curly_quote_problems(text: str, shown: str) -> list[Problem]:
+    return [Problem(shown, line, column, "YAML003", "curly quotes (\u201c \u201d \u2018 \u2019) around a YAML value "
+                    "would be shown as part of the text", "use straight quotes \" or ', or none")
+            for line, column in curly_quoted_values(text, 1)]
+
+
+def field_line(lines: list[str], start: int, name: str) -> int:
+    """The 1-based line of `name:` inside the record starting on line `start`, else `start`."""
+    pattern = re.compile(rf"^\s*(?:- )?{re.escape(name)}\s*:")
+    for index in range(start - 1, len(lines)):
+        if index > start - 1 and lines[index].startswith("- "):
+            break
+        if pattern.match(lines[index]):
+            return index + 1
+    return start
 
 
 def read_text(path: Path) -> str:
@@ -195,16 +289,24 @@ def load_bibliography(path: Path = BIBLIOGRAPHY) -> tuple[dict[str, Reference], 
     shown = display_path(path)
     problems: list[Problem] = []
     try:
-        records = load_yaml(read_text(path), shown)
+        text = read_text(path)
+        records = load_yaml(text, shown)
     except SourceError as error:
         return {}, error.problems
+    lines = text.split("\n")
+    problems += curly_quote_problems(text, shown)
     if not isinstance(records, list):
         return {}, [Problem(shown, 1, 1, "BIB001", "the bibliography must be a YAML list of CSL records",
                             "start each record with '- id: key'")]
     references: dict[str, Reference] = {}
+    dois: dict[str, tuple[str, int]] = {}
     this_year = dt.date.today().year
     for record in records:
         line = getattr(record, "line", 1)
+
+        def at(name: str, start: int = line) -> int:
+            return field_line(lines, start, name)
+
         if not isinstance(record, dict):
             problems.append(Problem(shown, line, 1, "BIB001", "a record is not a mapping", "start it with '- id: key'"))
             continue
@@ -223,30 +325,38 @@ def load_bibliography(path: Path = BIBLIOGRAPHY) -> tuple[dict[str, Reference], 
                                     "add them from the publisher's page"))
             continue
         if not isinstance(record["type"], str) or record["type"] not in CSL_TYPES:
-            problems.append(Problem(shown, line, 1, "BIB005", f"'{key}' has unknown CSL type '{record['type']}'",
+            problems.append(Problem(shown, at("type"), 1, "BIB005", f"'{key}' has unknown CSL type '{record['type']}'",
                                     f"use one of: {', '.join(sorted(CSL_TYPES))}"))
         try:
             year = int(record["issued"]["date-parts"][0][0])
         except (KeyError, IndexError, TypeError, ValueError, OverflowError):
-            problems.append(Problem(shown, line, 1, "BIB006", f"'{key}' has a malformed 'issued' date",
+            problems.append(Problem(shown, at("issued"), 1, "BIB006", f"'{key}' has a malformed 'issued' date",
                                     "write issued: {date-parts: [[2013]]}"))
             continue
         if not 1900 <= year <= this_year:
-            problems.append(Problem(shown, line, 1, "BIB007", f"'{key}' has implausible year {year}",
+            problems.append(Problem(shown, at("issued"), 1, "BIB007", f"'{key}' has implausible year {year}",
                                     f"use a year between 1900 and {this_year}"))
         doi = record.get("DOI")
         if doi is not None and not DOI.match(str(doi)):
-            problems.append(Problem(shown, line, 1, "BIB008", f"'{key}' has a malformed DOI '{doi}'",
+            problems.append(Problem(shown, at("DOI"), 1, "BIB008", f"'{key}' has a malformed DOI '{doi}'",
                                     "a DOI looks like 10.1176/appi.ajp.2013.13030392, without 'https://doi.org/'"))
+        elif doi is not None:
+            normal = str(doi).lower()
+            if normal in dois:
+                problems.append(Problem(shown, at("DOI"), 1, "BIB012",
+                                        f"'{key}' has the same DOI as '{dois[normal][0]}' (line {dois[normal][1]})",
+                                        "one work, one record: cite the existing key and remove this record"))
+            else:
+                dois[normal] = (key, line)
         pmid = record.get("PMID")
         if pmid is not None and not PMID.match(str(pmid)):
-            problems.append(Problem(shown, line, 1, "BIB009", f"'{key}' has a malformed PMID '{pmid}'",
+            problems.append(Problem(shown, at("PMID"), 1, "BIB009", f"'{key}' has a malformed PMID '{pmid}'",
                                     "a PMID is 1 to 9 digits, quoted, e.g. '23982301'"))
         url = record.get("URL")
         if url is not None and not str(url).startswith("https://"):
-            problems.append(Problem(shown, line, 1, "BIB010", f"'{key}' URL must start with https://", "use the https address"))
+            problems.append(Problem(shown, at("URL"), 1, "BIB010", f"'{key}' URL must start with https://", "use the https address"))
         if not isinstance(record["author"], list) or not all(_author_name(a) for a in record["author"]):
-            problems.append(Problem(shown, line, 1, "BIB011", f"'{key}' has a malformed author list",
+            problems.append(Problem(shown, at("author"), 1, "BIB011", f"'{key}' has a malformed author list",
                                     "each author is {family: ..., given: ...} or {literal: ...}"))
             continue
         references[key] = Reference(
@@ -293,20 +403,32 @@ def match_variants(text: str) -> set[str]:
     return variants
 
 
+GLOSSARY_FIELDS = ("term", "match", "definition")
+
+
 def load_glossary(path: Path = GLOSSARY) -> tuple[list[Term], list[Problem]]:
     shown = display_path(path)
     try:
-        entries = load_yaml(read_text(path), shown)
+        text = read_text(path)
+        entries = load_yaml(text, shown)
     except SourceError as error:
         return [], error.problems
+    lines = text.split("\n")
+    problems: list[Problem] = curly_quote_problems(text, shown)
     if not isinstance(entries, list):
         return [], [Problem(shown, 1, 1, "GLO001", "the glossary must be a YAML list", "start each entry with '- term: ...'")]
     terms: list[Term] = []
-    problems: list[Problem] = []
     seen_terms: dict[str, int] = {}
     seen_matches: dict[str, tuple[str, int]] = {}
     for entry in entries:
         line = getattr(entry, "line", 1)
+        unknown = [name for name in entry if name not in GLOSSARY_FIELDS] if isinstance(entry, dict) else []
+        if unknown:  # 'defintion:' is one mistake: say which field, not also that the definition is missing
+            for name in unknown:
+                problems.append(Problem(shown, field_line(lines, line, str(name)), 1, "GLO007",
+                                        f"unknown glossary field '{name}'{did_you_mean(name, GLOSSARY_FIELDS)}",
+                                        f"use only: {', '.join(GLOSSARY_FIELDS)}"))
+            continue
         if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not isinstance(entry.get("definition"), str):
             problems.append(Problem(shown, line, 1, "GLO002", "entry needs 'term' and 'definition' as text",
                                     "write '- term: Name' and '  definition: One plain sentence.'"))
@@ -318,8 +440,8 @@ def load_glossary(path: Path = GLOSSARY) -> tuple[list[Term], list[Problem]]:
             continue
         seen_terms[name.lower()] = line
         match = entry.get("match", [name])
-        if not isinstance(match, list) or not all(isinstance(m, str) and m.strip() for m in match):
-            problems.append(Problem(shown, line, 1, "GLO004", f"'{name}': match must be a list of phrases",
+        if not isinstance(match, list) or not match or not all(isinstance(m, str) and m.strip() for m in match):
+            problems.append(Problem(shown, field_line(lines, line, "match"), 1, "GLO004", f"'{name}': match must be a non-empty list of phrases",
                                     "write match: [phrase, plural phrase]"))
             continue
         for phrase in match:
@@ -383,7 +505,8 @@ class CrisisData:
 def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
     shown = display_path(path)
     try:
-        data = load_yaml(read_text(path), shown)
+        text = read_text(path)
+        data = load_yaml(text, shown)
     except SourceError as error:
         return None, error.problems
 
@@ -396,6 +519,14 @@ def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
     if checked is None:
         return bad(getattr(data, "line", 1), "'checked' must be the date the numbers were last verified (YYYY-MM-DD)",
                    "write checked: 2026-11-27")
+    lines = text.split("\n")
+    if checked > dt.date.today():
+        return None, [Problem(shown, field_line(lines, 1, "checked"), 1, "CRISIS003", f"'checked' date {checked} is in the future",
+                              "write the date the numbers were actually verified")]
+    if not data["regions"]:
+        return None, [Problem(shown, field_line(lines, 1, "regions"), 1, "CRISIS002",
+                              "the list of regions is empty: the crisis box on every page would list no service",
+                              "restore the regions and their services")]
     regions = []
     for region in data["regions"]:
         line = getattr(region, "line", 1)
@@ -416,6 +547,12 @@ def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
                 target = str(action["target"])
                 if action["kind"] == "web" and not target.startswith("https://"):
                     return bad(aline, f"web target '{target}' must start with https://", "use the https address")
+                if action["kind"] == "web":
+                    from .allowlist import url_finding
+
+                    finding = url_finding("href", target)
+                    if finding:
+                        return None, [Problem(shown, aline, 1, finding.code, finding.message, finding.fix)]
                 if action["kind"] in ("call", "text") and not re.fullmatch(r"\+?\d[\d ]*( [A-Z]+)?", target):
                     return bad(aline, f"'{target}' is not a phone number", "digits and spaces only; for texts add the keyword, e.g. '85258 SHOUT'")
                 actions.append(Action(action["kind"], str(action["label"]), target))
@@ -427,6 +564,11 @@ def load_crisis(path: Path = CRISIS) -> tuple[CrisisData | None, list[Problem]]:
 # --- Published editions -------------------------------------------------------
 
 EDITION = re.compile(r"^20\d\d\.(0[1-9]|1[0-2])(\.[1-9]\d*)?$")
+
+
+def edition_key(version: str) -> tuple[int, ...]:
+    """'2026.11.2' -> (2026, 11, 2), so editions sort by date, not as text."""
+    return tuple(int(part) for part in version.split("."))
 
 
 @dataclass(frozen=True)
@@ -457,7 +599,11 @@ def load_editions(path: Path = EDITIONS) -> tuple[list[Edition], list[Problem]]:
         if any(e.version == str(entry["version"]) for e in editions):
             problems.append(Problem(shown, line, 1, "ED003", f"edition {entry['version']} is listed twice", "keep one entry"))
             continue
-        editions.append(Edition(str(entry["version"]), _parse_date(entry["date"]), str(entry["summary"]).strip(), line))
+        edition = Edition(str(entry["version"]), _parse_date(entry["date"]), str(entry["summary"]).strip(), line)
+        if editions and (edition_key(edition.version) > edition_key(editions[-1].version) or edition.date > editions[-1].date):
+            problems.append(Problem(shown, line, 1, "ED004", f"edition {edition.version} is newer than {editions[-1].version} above it",
+                                    "list editions newest first, each dated on or before the one above"))
+        editions.append(edition)
     return editions, problems
 
 
@@ -468,6 +614,8 @@ SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 REQUIRED_FIELDS = ("title", "description", "version", "last_reviewed", "next_review", "regulatory", "clinical_review", "changes")
 KNOWN_FIELDS = set(REQUIRED_FIELDS) | {"search", "hide", "template", "status"}
 MAX_DESCRIPTION = 160
+MAX_TITLE = 70  # what search engines show, and what fits the header on a phone
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&#?\w+;")
 REVIEW_CYCLE_DAYS = {True: 366, False: 3 * 365 + 1}  # regulatory pages yearly, others at most 3 years
 
 
@@ -478,6 +626,7 @@ class Page:
     body: str
     body_first_line: int  # line number of the body's first line in the file
     field_lines: dict[str, int] = field(default_factory=dict)
+    front_text: str = ""  # the front matter's YAML as written
 
     @property
     def shown(self) -> str:
@@ -525,7 +674,25 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int,
 def load_page(path: Path) -> Page:
     text = read_text(path)
     meta, body, first, lines = split_front_matter(text, display_path(path))
-    return Page(path, meta, body, first, lines)
+    match = FRONT_MATTER.match(text)
+    return Page(path, meta, body, first, lines, (match.group(1) or "") if match else "")
+
+
+def markup_problems(page: Page) -> list[Problem]:
+    """HTML in the front-matter text the templates print (title, description, reviewer, change summaries): shown as text."""
+    meta = page.meta
+    review = meta.get("clinical_review") if isinstance(meta.get("clinical_review"), dict) else {}
+    texts = [("title", meta.get("title")), ("description", meta.get("description")),
+             ("clinical_review", review.get("name")), ("clinical_review", review.get("role"))]
+    texts += [("changes", c.get("summary")) for c in meta.get("changes") or [] if isinstance(c, dict)]
+    problems = []
+    for name, value in texts:
+        found = MARKUP.search(value) if isinstance(value, str) else None
+        if found:
+            problems.append(Problem(page.shown, page.field_lines.get(name, 1), 1, "FM016",
+                                    f"HTML in the front matter's {name}: '{found.group(0)[:40]}' would be shown as text",
+                                    "write plain text; front matter is printed escaped"))
+    return problems
 
 
 def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
@@ -539,12 +706,23 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     def add(name: str, code: str, message: str, fix: str) -> None:
         problems.append(Problem(shown, at(name), 1, code, message, fix))
 
+    unknown = [name for name in meta if name not in KNOWN_FIELDS]
+    misspelt = {did_you_mean(name, REQUIRED_FIELDS).split("'")[1] for name in unknown if did_you_mean(name, REQUIRED_FIELDS)}
     for name in REQUIRED_FIELDS:
-        if meta.get(name) in (None, ""):
+        if meta.get(name) in (None, "") and name not in misspelt:  # 'descripton:' is one mistake: FM004 says which
             add(name, "FM003", f"front matter lacks '{name}'", f"add '{name}:' (see CONTRIBUTING.md, 'Page metadata')")
     for name in meta:
         if name not in KNOWN_FIELDS:
-            add(name, "FM004", f"unknown front matter field '{name}'", f"remove it or use one of: {', '.join(sorted(KNOWN_FIELDS))}")
+            add(name, "FM004", f"unknown front matter field '{name}'{did_you_mean(name, KNOWN_FIELDS)}",
+                f"remove it or use one of: {', '.join(sorted(KNOWN_FIELDS))}")
+    for line, column in curly_quoted_values(page.front_text, 2):
+        problems.append(Problem(shown, line, column, "YAML003", "curly quotes (\u201c \u201d \u2018 \u2019) around a YAML value "
+                                "would be shown as part of the text", "use straight quotes \" or ', or none"))
+    title = meta.get("title")
+    if isinstance(title, str) and len(title) > MAX_TITLE:
+        add("title", "FM015", f"title is {len(title)} characters; at most {MAX_TITLE} fit search results and a phone's header",
+            "shorten it; the page's '# ' heading can say more")
+    problems += markup_problems(page)
     description = meta.get("description")
     if isinstance(description, str) and len(description) > MAX_DESCRIPTION:
         add("description", "FM005", f"description is {len(description)} characters; search engines show at most {MAX_DESCRIPTION}",
@@ -579,8 +757,10 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     problems += _validate_clinical_review(meta.get("clinical_review"), at("clinical_review"), shown, today)
     problems += _validate_changes(page, at("changes"), today)
     search = meta.get("search")
-    if search is not None and not (isinstance(search, dict) and set(search) <= {"boost", "exclude"}):
-        add("search", "FM009", "search must be a mapping with 'boost' (a number) or 'exclude'", "write search: {boost: 2}")
+    boost = search.get("boost", 1) if isinstance(search, dict) else None
+    if search is not None and not (isinstance(search, dict) and set(search) <= {"boost", "exclude"}
+                                   and isinstance(boost, (int, float)) and not isinstance(boost, bool) and 0 < boost <= 10):
+        add("search", "FM009", "search must be a mapping with 'boost' (a number from 0 to 10) or 'exclude'", "write search: {boost: 2}")
     return problems
 
 
@@ -612,6 +792,7 @@ def _validate_changes(page: Page, line: int, today: dt.date) -> list[Problem]:
         return [Problem(shown, line, 1, "FM011", "changes must be a non-empty list", fix)]
     problems = []
     previous: tuple[int, int, int] | None = None
+    previous_date: dt.date | None = None
     for entry in changes:
         eline = getattr(entry, "line", line)
         if not isinstance(entry, dict) or parse_version(entry.get("version")) is None \
@@ -619,9 +800,14 @@ def _validate_changes(page: Page, line: int, today: dt.date) -> list[Problem]:
             problems.append(Problem(shown, eline, 1, "FM011", "change entry needs version (MAJOR.MINOR.PATCH), date and summary", fix))
             continue
         version = parse_version(entry["version"])
+        date = _parse_date(entry["date"])
         if previous is not None and version >= previous:
             problems.append(Problem(shown, eline, 1, "FM012", f"change {entry['version']} is not older than the entry above it",
                                     "keep the newest change first and each version once"))
+        elif previous_date is not None and date > previous_date:
+            problems.append(Problem(shown, eline, 1, "FM012", f"change {entry['version']} is dated {date}, after the newer entry above it",
+                                    "keep the newest change first, with dates that do not go up"))
+        previous_date = date
         if _parse_date(entry["date"]) > today:
             problems.append(Problem(shown, eline, 1, "FM013", f"change date {entry['date']} is in the future", "use the date of the change"))
         previous = version

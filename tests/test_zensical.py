@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 ZENSICAL = "zensical==0.0.73"
 # Packages Zensical shares with the main environment run at the main lock's versions,
 # so the extensions meet the same Markdown and pymdown-extensions under both generators.
-SHARED = ("Markdown", "pymdown-extensions", "PyYAML", "Jinja2", "MarkupSafe", "Pygments", "click", "pathspec")
+SHARED = ("Markdown", "pymdown-extensions", "PyYAML", "Jinja2", "MarkupSafe", "Pygments", "click", "pathspec", "nh3")
 VENV = ROOT / ".venv-zensical"
 GUIDE_PAGE = Path("guide/side-effects/index.html")
 DATE = re.compile(r"^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d$")
