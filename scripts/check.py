@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -93,15 +94,26 @@ class LineIndex:
         return index, offset - self.starts[index] + 1
 
 
+FENCE = re.compile(r"^\s*(```|~~~)")
+INLINE_CODE = re.compile(r"(`+).+?\1")
+
+
 def prose_lines(body: str) -> Iterable[tuple[int, str]]:
     """(offset, line) for body lines outside fenced code, with inline code blanked out."""
+    return _prose_lines(body)
+
+
+@lru_cache(maxsize=64)  # every rule reads a page's prose; split it once per page
+def _prose_lines(body: str) -> tuple[tuple[int, str], ...]:
+    found = []
     fenced = False
     for offset, line in enumerate(body.split("\n")):
-        if re.match(r"^\s*(```|~~~)", line):
+        if FENCE.match(line):
             fenced = not fenced
             continue
         if not fenced:
-            yield offset, re.sub(r"(`+).+?\1", lambda m: " " * len(m.group(0)), line) if "`" in line else line
+            found.append((offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line))
+    return tuple(found)
 
 
 def heading_text(raw: str) -> str:
@@ -524,9 +536,11 @@ class Checker:
         for offset, line in prose_lines(body):
             stripped = line.lstrip(" \t")
             indent = len(line) - len(stripped) + line[: len(line) - len(stripped)].count("\t") * 3
+            if indent <= 2 * MAX_NESTING and not stripped.startswith(">") and line.count("[") <= MAX_NESTING:
+                continue  # the common line: nothing nested deep enough to measure
             quotes = len(re.match(r"(?:>\s?)*", stripped).group(0).replace(" ", ""))
             depth, deepest, at = 0, 0, 0
-            if "[" in line:
+            if line.count("[") > MAX_NESTING:
                 for column, char in enumerate(line):
                     if char == "[":
                         depth += 1
@@ -624,6 +638,7 @@ class Checker:
     # --- links ------------------------------------------------------------------
 
     def check_links(self, page: sources.Page, pages: dict[Path, sources.Page], anchors: dict[Path, set[str]]) -> None:
+        here, docs = page.path.resolve(), self.docs.resolve()
         for offset, line in prose_lines(page.body):
             if "](" not in line:
                 continue
@@ -636,12 +651,13 @@ class Checker:
                     path_part = unquote(parts.path)
                     if parts.scheme or parts.netloc or not target:
                         continue
+                    # normpath, not resolve(): the same answer for the pages here, without a system call per link
                     if not path_part:
-                        destination = page.path.resolve()
+                        destination = here
                     elif path_part.startswith("/"):
-                        destination = (self.docs / path_part.lstrip("/")).resolve()
+                        destination = Path(os.path.normpath(docs / path_part.lstrip("/")))
                     else:
-                        destination = (page.path.parent / path_part).resolve()
+                        destination = Path(os.path.normpath(here.parent / path_part))
                 except ValueError:  # 'http://[oops' or a '%00' in the path: no such address, rather than a crash
                     self.problems.append(Problem(page.shown, line_no, column, "LINK001",
                                                  f"link target '{target}' is not a valid address", "check the address for typos"))
