@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html as html_lib
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from . import allowlist, readability, sources
-from .extensions import changes, citations, crisis, faq, glossary
+from .extensions import citations, crisis, glossary
 from .sources import Problem
 
 MAX_FK_GRADE = 8.0
@@ -67,8 +68,25 @@ CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$", re.M)
 GLANCE = re.compile(r"^[!?]{3}\+?\s+summary\s+\"At a glance\"", re.M)
 WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
-# Every generated-content marker of the guide's extensions, so a mistyped one ('[REFERENCE]') is caught.
-MARKERS = {citations.MARKER, glossary.MARKER, crisis.MARKER, changes.CHANGES_MARKER, changes.EDITIONS_MARKER, faq.MARKER}
+
+
+def extension_markers() -> set[str]:
+    """Every generated-content marker the guide's extensions define (a module constant named ...MARKER holding
+    '[NAME]'), so a mistyped one ('[REFERENCE]') is caught and a new extension's marker is known without editing here."""
+    import importlib
+    import pkgutil
+
+    from . import extensions
+
+    found = set()
+    for module_info in pkgutil.iter_modules(extensions.__path__):
+        module = importlib.import_module(f"{extensions.__name__}.{module_info.name}")
+        found |= {value for name, value in vars(module).items()
+                  if name.endswith("MARKER") and isinstance(value, str) and re.fullmatch(r"\[[A-Z][A-Z-]*\]", value)}
+    return found
+
+
+MARKERS = extension_markers()
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"}
 SVG_FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "set", "animate"}
 CSS_REMOTE = re.compile(r"@import\s+(?:url\()?\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)|url\(\s*[\"']?\s*(?!data:)(?:[a-z][a-z0-9+.-]*:|//)"
@@ -238,6 +256,15 @@ def spelling_problems(folders: list[Path]) -> list[Problem]:
     return [problem for key in keys.values() for problem in _SPELLING_CACHE[key]]
 
 
+PARALLEL_FROM = 200  # pages; below this, starting a second process costs more than it saves
+_RUN: tuple | None = None  # what the forked process needs: (checker, pages, anchors, references)
+
+
+def _check_pages(work: list[sources.Page]) -> list[Problem]:
+    checker, pages, anchors, references = _RUN
+    return [problem for page in work for problem in checker.page_problems(page, pages, anchors, references)]
+
+
 class Checker:
     def __init__(self, docs: Path = sources.DOCS, today: dt.date | None = None, readability_checks: bool = True,
                  spelling: bool = True):
@@ -269,20 +296,42 @@ class Checker:
         anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
         self.check_config(pages)
         self.check_files()
-        for page in pages.values():
-            before = len(self.problems)
+        work = list(pages.values())
+        spelled: list[Problem] = []
+        if len(work) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            # A big site: a forked second process spells and checks half the pages, on the second core.
+            global _RUN
+            _RUN = (self, pages, anchors, references)
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                spelling = pool.apply_async(spelling_problems, ([self.docs, sources.DATA],)) if self.spelling else None
+                other_half = pool.apply_async(_check_pages, (work[1::2],))
+                for page in work[::2]:
+                    self.problems += self.page_problems(page, pages, anchors, references)
+                self.problems += other_half.get()
+                spelled = spelling.get() if spelling else []
+            _RUN = None
+        else:
+            for page in work:
+                self.problems += self.page_problems(page, pages, anchors, references)
+            spelled = spelling_problems([self.docs, sources.DATA]) if self.spelling else []
+        # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
+        reported = {(p.path, p.line) for p in self.problems}
+        self.problems += [p for p in spelled if (p.path, p.line) not in reported]
+        return sorted(set(self.problems))
+
+    def page_problems(self, page: sources.Page, pages, anchors, references) -> list[Problem]:
+        """Every per-page rule, with the page's own rule switches applied."""
+        outer, self.problems = self.problems, []
+        try:
             self.problems += sources.validate_front_matter(page, self.today)
             self.check_front_matter_words(page)
             self.check_placeholders(page)
             self.check_body(page, references)
             self.check_links(page, pages, anchors)
             self.check_snippets(page)
-            self.problems[before:] = apply_disables(page, self.problems[before:])
-        if self.spelling:
-            # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
-            reported = {(p.path, p.line) for p in self.problems}
-            self.problems += [p for p in spelling_problems([self.docs, sources.DATA]) if (p.path, p.line) not in reported]
-        return sorted(set(self.problems))
+            return apply_disables(page, self.problems)
+        finally:
+            self.problems = outer
 
     # --- site-wide rules ---------------------------------------------------------
 
