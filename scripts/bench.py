@@ -312,6 +312,49 @@ def measure_check() -> dict[str, Any]:
     return {"in_process": in_process, "subprocess": {"wall_s": wall, "exit_code": proc.returncode, "summary": summary}}
 
 
+ADVERSARIAL_TARGETS_S = {"page_5_mb": 5.0, "brackets_10000": 2.0, "list_500_deep": 2.0}
+
+
+def measure_check_robustness() -> dict[str, Any]:
+    """The content check on adversarial pages (issue 11): each alone in a docs folder, timed in-process, once."""
+    from .check import Checker
+    from .sources import FRONT_MATTER
+
+    sample = (ROOT / "docs" / "guide" / "side-effects.md").read_text(encoding="utf-8")
+    front = FRONT_MATTER.match(sample).group(0)
+    body = sample[len(front):]
+    bodies = {
+        "page_5_mb": body * (5_000_000 // len(body.encode("utf-8")) + 1),
+        "brackets_10000": "# Case\n\n" + "[" * 10_000 + "]" * 10_000 + "\n",
+        "list_500_deep": "# Case\n\n" + "".join("  " * depth + "- level\n" for depth in range(500)),
+    }
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="guide-bench-check-") as folder:
+        for name, text in bodies.items():
+            docs = Path(folder) / name
+            docs.mkdir()
+            (docs / "page.md").write_text(front + text, encoding="utf-8")
+            started = time.perf_counter()
+            problems = Checker(docs=docs).run()
+            elapsed = round(time.perf_counter() - started, 3)
+            rows[name] = {"bytes": len((front + text).encode("utf-8")), "seconds": elapsed, "target_s": ADVERSARIAL_TARGETS_S[name],
+                          "meets_target": elapsed < ADVERSARIAL_TARGETS_S[name],
+                          "codes": sorted({p.code for p in problems})}
+    return {"pages": rows}
+
+
+def _robustness_lines(result: dict[str, Any]) -> list[str]:
+    lines = ["| Page | Size | Check time | Target | Reported |", "| --- | ---: | ---: | ---: | --- |"]
+    for name, row in result["pages"].items():
+        verdict = "meets" if row["meets_target"] else "misses"
+        lines.append(f"| {name} | {row['bytes']:,} B | {seconds(row['seconds'])} | < {row['target_s']:.0f} s ({verdict}) "
+                     f"| {', '.join(row['codes']) or 'nothing'} |")
+    lines += ["", "How measured: `scripts.bench.measure_check_robustness()`: each page alone in a docs folder (the 5 MB page is "
+              "docs/guide/side-effects.md's body repeated), `Checker(docs=...).run()` once with `time.perf_counter()`, "
+              "spelling included.", ""]
+    return lines
+
+
 def grow_docs(docs: Path, total: int, guide_pages: list[Path], counter: list[int]) -> int:
     """Add copies of the real guide pages (unique names, same folder so relative links hold) until docs has `total` pages."""
     from .sources import content_pages
@@ -864,6 +907,9 @@ def render(results: dict[str, Any]) -> str:
     # Content check
     lines += report_section("Content check time (`make check`)", results["check"], _check_lines)
 
+    lines += report_section("Content check on adversarial pages", results.get("check_robustness", {"failed": "not run"}),
+                            _robustness_lines)
+
     # Scaling
     lines += report_section("Scaling: 100, 500 and 1,000 pages", results["scaling"], _scaling_lines)
 
@@ -993,12 +1039,13 @@ def run_bench(out: str, lighthouse: bool = True) -> int:
 
         section(results, "stock_project", problems, prepare_stock)
         if failed(results["stock_project"]):
-            for name in ("build", "check", "scaling", "weight"):
+            for name in ("build", "check", "check_robustness", "scaling", "weight"):
                 results[name] = {"failed": "the stock project could not be prepared"}
         else:
             site_name = results["stock_project"]["site_name"]
             section(results, "build", problems, lambda: measure_builds(ours_site, stock_project, stock_site, nofont_site))
             section(results, "check", problems, measure_check)
+            section(results, "check_robustness", problems, measure_check_robustness)
             section(results, "scaling", problems, lambda: measure_scaling(work, site_name))
             sites = {
                 name: site

@@ -17,10 +17,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html as html_lib
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from . import allowlist, readability, sources
-from .extensions import changes, citations, crisis, faq, glossary, regulatory
+from .extensions import citations, crisis, glossary, regulatory
 from .sources import Problem
 
 MAX_FK_GRADE = 8.0
@@ -66,8 +68,25 @@ CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$", re.M)
 GLANCE = re.compile(r"^[!?]{3}\+?\s+summary\s+\"At a glance\"", re.M)
 WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
-# Every generated-content marker of the guide's extensions, so a mistyped one ('[REFERENCE]') is caught.
-MARKERS = {citations.MARKER, glossary.MARKER, crisis.MARKER, changes.CHANGES_MARKER, changes.EDITIONS_MARKER, faq.MARKER}
+
+
+def extension_markers() -> set[str]:
+    """Every generated-content marker the guide's extensions define (a module constant named ...MARKER holding
+    '[NAME]'), so a mistyped one ('[REFERENCE]') is caught and a new extension's marker is known without editing here."""
+    import importlib
+    import pkgutil
+
+    from . import extensions
+
+    found = set()
+    for module_info in pkgutil.iter_modules(extensions.__path__):
+        module = importlib.import_module(f"{extensions.__name__}.{module_info.name}")
+        found |= {value for name, value in vars(module).items()
+                  if name.endswith("MARKER") and isinstance(value, str) and re.fullmatch(r"\[[A-Z][A-Z-]*\]", value)}
+    return found
+
+
+MARKERS = extension_markers()
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"}
 SVG_FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "set", "animate"}
 CSS_REMOTE = re.compile(r"@import\s+(?:url\()?\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:|//)|url\(\s*[\"']?\s*(?!data:)(?:[a-z][a-z0-9+.-]*:|//)"
@@ -93,15 +112,26 @@ class LineIndex:
         return index, offset - self.starts[index] + 1
 
 
+FENCE = re.compile(r"^\s*(```|~~~)")
+INLINE_CODE = re.compile(r"(`+).+?\1")
+
+
 def prose_lines(body: str) -> Iterable[tuple[int, str]]:
     """(offset, line) for body lines outside fenced code, with inline code blanked out."""
+    return _prose_lines(body)
+
+
+@lru_cache(maxsize=64)  # every rule reads a page's prose; split it once per page
+def _prose_lines(body: str) -> tuple[tuple[int, str], ...]:
+    found = []
     fenced = False
     for offset, line in enumerate(body.split("\n")):
-        if re.match(r"^\s*(```|~~~)", line):
+        if FENCE.match(line):
             fenced = not fenced
             continue
         if not fenced:
-            yield offset, re.sub(r"(`+).+?\1", lambda m: " " * len(m.group(0)), line) if "`" in line else line
+            found.append((offset, INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line))
+    return tuple(found)
 
 
 def heading_text(raw: str) -> str:
@@ -226,6 +256,15 @@ def spelling_problems(folders: list[Path]) -> list[Problem]:
     return [problem for key in keys.values() for problem in _SPELLING_CACHE[key]]
 
 
+PARALLEL_FROM = 200  # pages; below this, starting a second process costs more than it saves
+_RUN: tuple | None = None  # what the forked process needs: (checker, pages, anchors, references)
+
+
+def _check_pages(work: list[sources.Page]) -> list[Problem]:
+    checker, pages, anchors, references = _RUN
+    return [problem for page in work for problem in checker.page_problems(page, pages, anchors, references)]
+
+
 class Checker:
     def __init__(self, docs: Path = sources.DOCS, today: dt.date | None = None, readability_checks: bool = True,
                  spelling: bool = True):
@@ -235,6 +274,7 @@ class Checker:
         self.spelling = spelling
         self.problems: list[Problem] = []
         self.bibliography_loaded = True
+        self.statuses: dict[str, sources.Status] = {}
 
     def run(self) -> list[Problem]:
         references, problems = sources.load_bibliography()
@@ -246,7 +286,7 @@ class Checker:
         self.problems += sources.load_crisis()[1]
         self.problems += sources.load_editions()[1]
         known_keys = set(references) if self.bibliography_loaded else None
-        statuses, problems = sources.load_regulatory(known_keys=known_keys, today=self.today)
+        self.statuses, problems = sources.load_regulatory(known_keys=known_keys, today=self.today)
         self.problems += problems
         self.problems += sources.load_further_info(known_keys=known_keys)[1]
 
@@ -262,21 +302,43 @@ class Checker:
                    for path, page in pages.items()}
         self.check_config(pages)
         self.check_files()
-        for page in pages.values():
-            before = len(self.problems)
+        work = list(pages.values())
+        spelled: list[Problem] = []
+        if len(work) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            # A big site: a forked second process spells and checks half the pages, on the second core.
+            global _RUN
+            _RUN = (self, pages, anchors, references)
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                spelling = pool.apply_async(spelling_problems, ([self.docs, sources.DATA],)) if self.spelling else None
+                other_half = pool.apply_async(_check_pages, (work[1::2],))
+                for page in work[::2]:
+                    self.problems += self.page_problems(page, pages, anchors, references)
+                self.problems += other_half.get()
+                spelled = spelling.get() if spelling else []
+            _RUN = None
+        else:
+            for page in work:
+                self.problems += self.page_problems(page, pages, anchors, references)
+            spelled = spelling_problems([self.docs, sources.DATA]) if self.spelling else []
+        # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
+        reported = {(p.path, p.line) for p in self.problems}
+        self.problems += [p for p in spelled if (p.path, p.line) not in reported]
+        return sorted(set(self.problems))
+
+    def page_problems(self, page: sources.Page, pages, anchors, references) -> list[Problem]:
+        """Every per-page rule, with the page's own rule switches applied."""
+        outer, self.problems = self.problems, []
+        try:
             self.problems += sources.validate_front_matter(page, self.today)
             self.check_front_matter_words(page)
             self.check_placeholders(page)
             self.check_body(page, references)
-            self.check_statuses(page, statuses)
+            self.check_statuses(page, self.statuses)
             self.check_links(page, pages, anchors)
             self.check_snippets(page)
-            self.problems[before:] = apply_disables(page, self.problems[before:])
-        if self.spelling:
-            # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
-            reported = {(p.path, p.line) for p in self.problems}
-            self.problems += [p for p in spelling_problems([self.docs, sources.DATA]) if (p.path, p.line) not in reported]
-        return sorted(set(self.problems))
+            return apply_disables(page, self.problems)
+        finally:
+            self.problems = outer
 
     def rendered(self, page: sources.Page) -> str:
         """The body as the regulatory extension hands it on (statuses expanded, guide pages' closing sections)."""
@@ -547,9 +609,11 @@ class Checker:
         for offset, line in prose_lines(body):
             stripped = line.lstrip(" \t")
             indent = len(line) - len(stripped) + line[: len(line) - len(stripped)].count("\t") * 3
+            if indent <= 2 * MAX_NESTING and not stripped.startswith(">") and line.count("[") <= MAX_NESTING:
+                continue  # the common line: nothing nested deep enough to measure
             quotes = len(re.match(r"(?:>\s?)*", stripped).group(0).replace(" ", ""))
             depth, deepest, at = 0, 0, 0
-            if "[" in line:
+            if line.count("[") > MAX_NESTING:
                 for column, char in enumerate(line):
                     if char == "[":
                         depth += 1
@@ -647,6 +711,7 @@ class Checker:
     # --- links ------------------------------------------------------------------
 
     def check_links(self, page: sources.Page, pages: dict[Path, sources.Page], anchors: dict[Path, set[str]]) -> None:
+        here, docs = page.path.resolve(), self.docs.resolve()
         for offset, line in prose_lines(page.body):
             if "](" not in line:
                 continue
@@ -659,12 +724,13 @@ class Checker:
                     path_part = unquote(parts.path)
                     if parts.scheme or parts.netloc or not target:
                         continue
+                    # normpath, not resolve(): the same answer for the pages here, without a system call per link
                     if not path_part:
-                        destination = page.path.resolve()
+                        destination = here
                     elif path_part.startswith("/"):
-                        destination = (self.docs / path_part.lstrip("/")).resolve()
+                        destination = Path(os.path.normpath(docs / path_part.lstrip("/")))
                     else:
-                        destination = (page.path.parent / path_part).resolve()
+                        destination = Path(os.path.normpath(here.parent / path_part))
                 except ValueError:  # 'http://[oops' or a '%00' in the path: no such address, rather than a crash
                     self.problems.append(Problem(page.shown, line_no, column, "LINK001",
                                                  f"link target '{target}' is not a valid address", "check the address for typos"))

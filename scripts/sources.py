@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,15 @@ class SourceError(Exception):
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the project root, as maintainers see them."""
+    return _display_path(str(path))
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: str) -> str:
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
-        return str(path)
+        return path
 
 
 # --- YAML with line numbers ---------------------------------------------------
@@ -84,7 +90,7 @@ class LineList(list):
     line: int = 1
 
 
-class _LineLoader(yaml.SafeLoader):
+class _Constructing:
     line_offset = 0  # lines in the file before the YAML text (front matter starts on line 2)
 
     def construct_object(self, node, deep=False):
@@ -93,6 +99,10 @@ class _LineLoader(yaml.SafeLoader):
         except (ArithmeticError, LookupError, TypeError, ValueError) as error:
             # A tag its value cannot satisfy ('!!int abc', '!!bool ') is a YAML mistake at that node, not a crash.
             raise yaml.constructor.ConstructorError(None, None, f"{node.tag} value: {error}", node.start_mark) from None
+
+
+class _LineLoader(_Constructing, yaml.SafeLoader):
+    pass
 
 
 def _file_line(text: str, mark) -> int:
@@ -141,8 +151,7 @@ def _mark_line(loader, mark) -> int:
 
 # libyaml, where installed, parses ten times faster (a thousand pages' front matter is most of the check's time).
 # It breaks lines only at '\n' and '\r' like the editors; text holding NEL, LS or PS goes to the pure-Python loader.
-_FastLineLoader = type("_FastLineLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),),
-                       {"line_offset": 0, "construct_object": _LineLoader.construct_object})
+_FastLineLoader = type("_FastLineLoader", (_Constructing, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
 for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
@@ -684,7 +693,8 @@ def markup_problems(page: Page) -> list[Problem]:
     review = meta.get("clinical_review") if isinstance(meta.get("clinical_review"), dict) else {}
     texts = [("title", meta.get("title")), ("description", meta.get("description")),
              ("clinical_review", review.get("name")), ("clinical_review", review.get("role"))]
-    texts += [("changes", c.get("summary")) for c in meta.get("changes") or [] if isinstance(c, dict)]
+    changes = meta.get("changes") if isinstance(meta.get("changes"), list) else []  # a malformed list is FM reported elsewhere
+    texts += [("changes", c.get("summary")) for c in changes if isinstance(c, dict)]
     problems = []
     for name, value in texts:
         found = MARKUP.search(value) if isinstance(value, str) else None
