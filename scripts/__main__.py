@@ -66,7 +66,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     from .release import ReleaseError, release
 
     try:
-        release(args.version, push=args.push)
+        release(args.version, push=args.push, from_ref=args.from_ref)
     except ReleaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help="publish an edition with mike")
     release.add_argument("version", help="edition, YEAR.MONTH, e.g. 2026.11 (listed in data/editions.yaml)")
     release.add_argument("--push", action="store_true", help="push gh-pages to origin after publishing")
+    release.add_argument("--from", dest="from_ref", metavar="REF",
+                         help="build from this tag or commit (in a temporary worktree), e.g. v2026.11: "
+                              "how an older or already published edition is corrected")
     release.set_defaults(func=cmd_release)
 
     review = commands.add_parser("review-due", help="list pages past or near their next review")
