@@ -1,6 +1,8 @@
 """One command line for the guide's maintainers: `python -m scripts COMMAND` (or `make COMMAND`).
 
   check      content check; `--base REV` adds the version-bump rule
+  serve      preview with live reload (not strict; prints the check's problems)
+  serve-site serve a built site folder, e.g. CI's preview artifact
   new-page   scaffold a page with valid front matter and an "At a glance" box
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
@@ -84,6 +86,26 @@ def cmd_review_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve
+
+    try:
+        return serve(args.dev_addr)
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def cmd_serve_site(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve_site
+
+    try:
+        return serve_site(args.directory, args.host, args.port)
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
 def cmd_link_report(args: argparse.Namespace) -> int:
     from .links import LinkReportError, format_report
 
@@ -132,6 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--days", type=int, default=30, help="also list pages due within this many days")
     review.add_argument("--today", help="date to check against (YYYY-MM-DD); default today")
     review.set_defaults(func=cmd_review_due)
+
+    serve = commands.add_parser("serve", help="preview with live reload; drafts are shown and their problems printed")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    serve_site = commands.add_parser("serve-site", help="serve a built site folder (e.g. CI's preview artifact)")
+    serve_site.add_argument("directory", help="the folder holding the built index.html, e.g. site-preview")
+    serve_site.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_site.add_argument("--port", type=int, default=8002, help="port (default 8002)")
+    serve_site.set_defaults(func=cmd_serve_site)
 
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")

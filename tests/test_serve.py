@@ -1,12 +1,18 @@
-"""`make serve` answers on 127.0.0.1 (on a free port here, so it never clashes with a maintainer's server)."""
+"""`make serve` answers on 127.0.0.1 (on a free port here, so it never clashes with a maintainer's server),
+shows drafts that have problems while printing each problem with file:line, and rebuilds when data/ changes."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
+import sys
+import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +41,124 @@ def test_make_serve_answers_on_loopback():
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+# --- Drafts and data: a copy of the project, so the real docs/ and data/ are never touched -------------
+
+PROJECT_FILES = ("docs", "data", "overrides", "scripts", "mkdocs.yml", "pyproject.toml")
+ANTIDEPRESSANT = "A medicine used to treat depression. Most are taken as a daily tablet and take a few weeks to start working."
+
+
+class Server:
+    """`python -m scripts serve` in a project copy, its output collected line by line."""
+
+    def __init__(self, project: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/guide/"
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scripts", "serve", "--dev-addr", f"127.0.0.1:{self.port}"], cwd=project,
+            env={**ENV, "PYTHONPATH": str(project)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        threading.Thread(target=lambda: self.lines.extend(iter(self.process.stdout.readline, "")), daemon=True).start()
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def get(self, path: str, timeout: float = 90) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=2) as response:
+                    return response.read().decode()
+            except OSError:
+                if self.process.poll() is not None:
+                    pytest.fail(f"serve exited early:\n{self.output()}")
+                time.sleep(0.5)
+        pytest.fail(f"no answer from {self.url + path}:\n{self.output()}")
+
+    def wait_for(self, condition, what: str, timeout: float = 60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.5)
+        pytest.fail(f"{what} did not happen within {timeout} s:\n{self.output()}")
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_a_draft_with_an_unknown_citation_is_served_and_its_problems_printed_with_file_and_line(project):
+    draft = project / "docs" / "guide" / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    line = DRAFT.splitlines().index("Ketamine is studied for depression [@nosuchkey2099].") + 1
+    server = Server(project)
+    try:
+        body = server.get("guide/draft/")
+        assert "A draft page" in body and 'class="crisis"' in body
+        server.wait_for(lambda: "Content check:" in server.output(), "the first content check")
+        assert re.search(rf"^  docs/guide/draft\.md:{line}:\d+: CIT002 .*nosuchkey2099", server.output(), re.M), server.output()
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_editing_the_glossary_rebuilds_the_pages_and_checks_again(project):
+    server = Server(project)
+    try:
+        assert ANTIDEPRESSANT in server.get("guide/standard-treatments/")
+        server.wait_for(lambda: "Content check: no problems." in server.output(), "the first content check")
+        glossary = project / "data" / "glossary.yaml"
+        text = glossary.read_text(encoding="utf-8")
+        assert ANTIDEPRESSANT in text
+        glossary.write_text(text.replace(ANTIDEPRESSANT, "A medicine for depression, as redefined by this test."),
+                            encoding="utf-8")
+        server.wait_for(lambda: "as redefined by this test" in server.get("guide/standard-treatments/"),
+                        "a rebuild after data/glossary.yaml changed")
+        server.wait_for(lambda: "Files changed: checking again." in server.output(), "a second content check")
+    finally:
+        server.stop()
+
+
+def test_make_serve_is_not_strict_but_build_is():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    serve = re.search(r"^serve: .*\n\t(.*)", makefile, re.M).group(1)
+    build = re.search(r"^build: .*\n\t(.*)", makefile, re.M).group(1)
+    assert "python -m scripts serve" in serve and "--strict" not in serve
+    assert "--strict" in build
+
+
+DRAFT = """\
+---
+title: "A draft page"
+description: A draft page for the serve test.
+version: 0.1.0
+last_reviewed: 2026-11-27
+next_review: 2027-11-27
+regulatory: false
+clinical_review:
+  status: pending
+changes:
+  - version: 0.1.0
+    date: 2026-11-27
+    summary: First draft.
+---
+
+# A draft page
+
+Ketamine is studied for depression [@nosuchkey2099].
+"""
