@@ -7,13 +7,14 @@
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
   scores     readability figures for every page
-  review-due pages past or near their review date (Markdown; empty when none)
+  review-due pages past or near their review date (Markdown; says so on stderr when none)
   link-report  turn linkchecker's CSV output into a Markdown issue body
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -75,14 +76,36 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def iso_date(text: str):
+    """argparse type for --today: a clear error naming the format (argparse exits 2), never a traceback."""
+    import datetime as dt
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD, e.g. 2026-12-03") from None
+
+
+def day_count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days: give a whole number, e.g. 30")
+    return int(text)
+
+
 def cmd_review_due(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from .reviews import report
+    from .reviews import nothing_due, report
 
-    text = report(dt.date.fromisoformat(args.today) if args.today else dt.date.today(), args.days)
+    today = args.today or dt.date.today()
+    text = report(today, args.days)
     if text:
         print(text)
+    else:
+        print(nothing_due(today, args.days), file=sys.stderr)
     return 0
 
 
@@ -151,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     release.set_defaults(func=cmd_release)
 
     review = commands.add_parser("review-due", help="list pages past or near their next review")
-    review.add_argument("--days", type=int, default=30, help="also list pages due within this many days")
-    review.add_argument("--today", help="date to check against (YYYY-MM-DD); default today")
+    review.add_argument("--days", type=day_count, default=30, help="also list pages due within this many days (default 30)")
+    review.add_argument("--today", type=iso_date, help="date to check against (YYYY-MM-DD); default today")
     review.set_defaults(func=cmd_review_due)
 
     serve = commands.add_parser("serve", help="preview with live reload; drafts are shown and their problems printed")
@@ -179,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
