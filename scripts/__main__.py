@@ -61,7 +61,11 @@ def cmd_new_page(args: argparse.Namespace) -> int:
     except NewPageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Created {path}. Add it to 'nav' in mkdocs.yml, write it, then run 'make check'.")
+    from .sources import DOCS, display_path
+
+    nav_line = f"- {args.title.strip()}: {path.relative_to(DOCS).as_posix()}" if path.is_relative_to(DOCS) else ""
+    print(f"Created {display_path(path)}. Add it to 'nav' in mkdocs.yml{f' ({nav_line})' if nav_line else ''}, "
+          "write it, then run 'make check' (or 'make serve' to read it as you write).")
     return 0
 
 
