@@ -7,6 +7,8 @@
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
   scores     readability figures for every page
+  cite       add a reference from its DOI (Crossref) or PMID (PubMed)
+  refs       list or search the citation keys
   review-due pages past or near their review date (Markdown; says so on stderr when none)
   link-report  turn linkchecker's CSV output into a Markdown issue body
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
+from pathlib import Path
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -133,6 +137,38 @@ def cmd_serve_site(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .cite import CiteError, add_reference
+
+    try:
+        key, line = add_reference(doi=args.doi, pmid=args.pmid, bibliography=args.bibliography)
+    except CiteError as error:
+        text = str(error)
+        print(text if re.match(r"^\S+:\d+:\d+: ", text) else f"error: {text}", file=sys.stderr)
+        return error.exit_code
+    from .sources import display_path
+
+    print(f"Added '{key}' at {display_path(args.bibliography)}:{line}. Cite it as [@{key}].\n"
+          "Before you do: check every field against the publisher's page or PubMed, replace the 'Confidence: "
+          "unverified' note with how you verified it, and write annote (CONTRIBUTING.md, 'Cite').")
+    return 0
+
+
+def cmd_refs(args: argparse.Namespace) -> int:
+    from .cite import search
+
+    lines, problems = search(args.query, args.bibliography)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for line in lines:
+        print(line)
+    if not lines:
+        print(f"No reference matches '{args.query}'. 'make refs' lists them all; 'make cite DOI=...' adds one."
+              if args.query else "The bibliography has no readable references.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_link_report(args: argparse.Namespace) -> int:
     from .links import LinkReportError, format_report
 
@@ -191,6 +227,20 @@ def main(argv: list[str] | None = None) -> int:
     serve_site.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_site.add_argument("--port", type=int, default=8002, help="port (default 8002)")
     serve_site.set_defaults(func=cmd_serve_site)
+
+    from .sources import BIBLIOGRAPHY
+
+    cite = commands.add_parser("cite", help="add a reference from Crossref (DOI) or PubMed (PMID); needs internet")
+    what = cite.add_mutually_exclusive_group(required=True)
+    what.add_argument("--doi", help="e.g. 10.1176/appi.ajp.2013.13030392")
+    what.add_argument("--pmid", help="e.g. 23982301")
+    cite.add_argument("--bibliography", type=Path, default=BIBLIOGRAPHY, help="the CSL-YAML file (default data/references.yaml)")
+    cite.set_defaults(func=cmd_cite)
+
+    refs = commands.add_parser("refs", help="list the citation keys, or those matching a word")
+    refs.add_argument("query", nargs="?", help="a word from the key, authors, title, journal, year, DOI or PMID")
+    refs.add_argument("--bibliography", type=Path, default=BIBLIOGRAPHY, help=argparse.SUPPRESS)
+    refs.set_defaults(func=cmd_refs)
 
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
