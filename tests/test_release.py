@@ -456,3 +456,23 @@ def test_a_draft_page_is_refused_naming_the_page(repo):
     assert_refused(result, "draft page(s)")
     assert re.search(r"^docs/faq\.md:4:1: REL001 page is a draft \(version 0\.2\.0\)", result.stdout, re.M), result.stdout
     assert not branch_exists(repo, "gh-pages")
+
+
+@pytest.mark.slow
+def test_push_publishes_to_origin_and_a_fresh_clone_knows_what_is_published(repo, tmp_path):
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "push", "-q", "origin", "main")
+    pushed = run_scripts(repo, "release", "2026.11", "--push")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert "pushed it to origin" in pushed.stdout and "Nothing was pushed" not in pushed.stdout
+    assert git(origin, "rev-parse", "gh-pages").stdout == git(repo, "rev-parse", "gh-pages").stdout
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "-b", "main", str(origin), str(clone))
+    assert not branch_exists(clone, "refs/heads/gh-pages")  # a fresh clone has only origin/gh-pages
+    faq = clone / "docs" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\nA later sentence.\n", encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "A later change")
+    assert_refused(run_scripts(clone, "release", "2026.11"), "edition 2026.11 is already published")
