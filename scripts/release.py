@@ -292,7 +292,9 @@ def _mike(checkout: Path, *args: str, capture: bool = False) -> str:
 
 
 def deploy_edition(plan: Release) -> None:
-    config = ["--config-file", CONFIG]
+    # --allow-empty: a rebuild that changes no file still records, in mike's commit message, the commit the
+    # edition was built from (published_editions reads it), and mike would otherwise print a warning.
+    config = ["--config-file", CONFIG, "--allow-empty"]
     if plan.takes_latest:
         _mike(plan.source, "deploy", *config, "--update-aliases", "--alias-type", ALIAS_TYPE, plan.version, ALIAS)
     else:
