@@ -162,3 +162,47 @@ changes:
 
 Ketamine is studied for depression [@nosuchkey2099].
 """
+
+
+# --- make serve-built: a built site such as the CI's preview artifact ------------------------------
+
+
+def test_serve_site_serves_a_built_folder_with_directory_urls(tmp_path):
+    site = tmp_path / "site-preview"
+    (site / "guide" / "side-effects").mkdir(parents=True)
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    (site / "guide" / "side-effects" / "index.html").write_text("<p>side effects</p>", encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "scripts", "serve-site", str(site), "--port", str(port)], cwd=ROOT,
+                               env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        body, deadline = "", time.monotonic() + 30
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/guide/side-effects/", timeout=2) as response:
+                    body = response.read().decode()
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                time.sleep(0.2)
+        assert body == "<p>side effects</p>"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    assert f"Serving {site} on http://127.0.0.1:{port}/" in process.stdout.read()
+
+
+def test_serve_site_refuses_a_folder_that_is_not_a_built_site_and_suggests_the_inner_one(tmp_path):
+    (tmp_path / "download" / "site").mkdir(parents=True)
+    (tmp_path / "download" / "site" / "index.html").write_text("x", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "scripts", "serve-site", str(tmp_path / "download")], cwd=ROOT, env=ENV,
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "has no index.html" in result.stderr and f"did you mean DIR={tmp_path / 'download' / 'site'}?" in result.stderr
+
+
+def test_previewing_on_a_phone_and_the_ci_artifact_are_documented():
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "make serve HOST=0.0.0.0" in contributing and "Caveat" in contributing
+    assert "make serve-built DIR=site-preview" in contributing
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^serve-built: .*\n(\t.*\n)*\t.*python -m scripts serve-site \"\$\(DIR\)\" --host \$\(HOST\)", makefile, re.M)
