@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -143,8 +142,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
     try:
         key, line = add_reference(doi=args.doi, pmid=args.pmid, bibliography=args.bibliography)
     except CiteError as error:
-        text = str(error)
-        print(text if re.match(r"^\S+:\d+:\d+: ", text) else f"error: {text}", file=sys.stderr)
+        print(error if error.located else f"error: {error}", file=sys.stderr)
         return error.exit_code
     from .sources import display_path
 

@@ -43,11 +43,13 @@ CROSSREF_TYPES = {"journal-article": "article-journal", "book": "book", "monogra
 
 
 class CiteError(Exception):
-    """The reference could not be added; the message says why and what to do. `exit_code` 2 is bad input."""
+    """The reference could not be added; the message says why and what to do. `exit_code` 2 is bad input;
+    `located` means the message starts with path:line:column (a problem in the file, not in the request)."""
 
-    def __init__(self, message: str, exit_code: int = 1):
+    def __init__(self, message: str, exit_code: int = 1, located: bool = False):
         super().__init__(message)
         self.exit_code = exit_code
+        self.located = located
 
 
 @dataclass
@@ -269,7 +271,7 @@ def add_reference(doi: str | None = None, pmid: str | None = None, bibliography:
         found = find_existing(text, field, value)
         if found:
             raise CiteError(f"{shown}:{found.line}:{found.column}: CITE001 {field} {value} is already in the "
-                            f"bibliography as '{found.key}' (cite it as [@{found.key}]; nothing was added)")
+                            f"bibliography as '{found.key}' (cite it as [@{found.key}]; nothing was added)", located=True)
 
     if doi:
         refuse_duplicate("DOI", doi)

@@ -54,12 +54,12 @@ def _snapshot(root: Path) -> dict[str, float]:
     return times
 
 
-def report_problems(today=None) -> int:
+def report_problems() -> int:
     """Run the content check and print its problems for the maintainer; return how many there were."""
     from .check import run_check
 
     try:
-        problems = run_check(today=today)
+        problems = run_check()
     except Exception as error:  # noqa: BLE001 - a half-saved file must not stop the preview
         print(f"Content check could not run ({type(error).__name__}: {error}); it runs again at the next change.",
               flush=True)
