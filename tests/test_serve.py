@@ -134,6 +134,23 @@ def test_editing_the_glossary_rebuilds_the_pages_and_checks_again(project):
         server.stop()
 
 
+@pytest.mark.slow
+def test_a_page_made_by_new_page_while_serving_is_served_and_its_placeholders_reported(project):
+    server = Server(project)
+    try:
+        server.get("")
+        server.wait_for(lambda: "Content check: no problems." in server.output(), "the first content check")
+        made = subprocess.run([sys.executable, "-m", "scripts", "new-page", "guide/sleep.md", "Ketamine and sleep"],
+                              cwd=project, env={**ENV, "PYTHONPATH": str(project)}, capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        server.wait_for(lambda: "Ketamine and sleep" in server.get("guide/sleep/"), "the new page being served")
+        server.wait_for(lambda: re.search(r"^  docs/guide/sleep\.md:3:\d+: PAGE002 ", server.output(), re.M),
+                        "the scaffold's stand-in text being reported")
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+
+
 def test_make_serve_is_not_strict_but_build_is():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     serve = re.search(r"^serve: .*\n\t(.*)", makefile, re.M).group(1)
