@@ -278,8 +278,8 @@ def add_reference(doi: str | None = None, pmid: str | None = None, bibliography:
     else:
         refuse_duplicate("PMID", pmid)
     record = fetch_doi(doi) if doi else fetch_pmid(pmid)
-    if pmid and "DOI" in record:
-        refuse_duplicate("DOI", record["DOI"])  # the same work, entered before by its DOI
+    if "DOI" in record:
+        refuse_duplicate("DOI", record["DOI"])  # the same work entered before by its DOI, or as the registry spells it
 
     references, old_problems = sources.load_bibliography(bibliography)
     taken = set(references) | set(re.findall(r"(?m)^-\s+id:\s*['\"]?([^'\"\s]+)", text))

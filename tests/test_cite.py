@@ -191,3 +191,13 @@ def test_refs_lists_and_searches_the_keys():
     none = subprocess.run([sys.executable, "-m", "scripts", "refs", "nosuchword"], cwd=ROOT, capture_output=True, text=True,
                           env=ENV)
     assert none.returncode == 1 and "No reference matches 'nosuchword'" in none.stderr
+
+
+def test_a_pmid_whose_doi_is_already_cited_is_refused(bibliography, stand_in):
+    text = bibliography.read_text(encoding="utf-8")
+    bibliography.write_text(text.replace("DOI: 10.1016/S0006-3223(99)00230-9", "DOI: 10.5555/87654321", 1), encoding="utf-8")
+    before = bibliography.read_bytes()
+    result = cite(bibliography, stand_in, "--pmid", "99999901")
+    assert result.returncode == 1
+    assert "CITE001 DOI 10.5555/87654321 is already in the bibliography as 'berman2000'" in result.stderr
+    assert bibliography.read_bytes() == before
