@@ -10,6 +10,7 @@
   cite       add a reference from its DOI (Crossref) or PMID (PubMed)
   refs       list or search the citation keys
   review-due pages past or near their review date (Markdown; says so on stderr when none)
+  links      internal links and anchors of a built site (lychee, offline)
   link-report  turn linkchecker's CSV output into a Markdown issue body
 """
 
@@ -46,13 +47,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_scores(args: argparse.Namespace) -> int:
     from . import readability, sources
     from .extensions.citations import CITATION
+    from .extensions.regulatory import rendered_source
 
     print("| Page | Words | Flesch-Kincaid grade | SMOG | Citations |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for path in sources.content_pages():
         page = sources.load_page(path)
         scores = readability.score(readability.prose_from_markdown(page.body))
-        print(f"| {page.shown} | {scores.words} | {scores.fk_grade} | {scores.smog} | {len(CITATION.findall(page.body))} |")
+        # Citations as rendered: those data/regulatory.yaml and data/further-info.yaml add count too.
+        rendered = "\n".join(rendered_source(page.body.split("\n"), page.path.relative_to(sources.DOCS).as_posix()))
+        print(f"| {page.shown} | {scores.words} | {scores.fk_grade} | {scores.smog} | {len(CITATION.findall(rendered))} |")
     return 0
 
 
@@ -180,6 +184,25 @@ def cmd_link_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .site_links import SiteLinksError, broken_links
+
+    try:
+        found = broken_links(Path(args.site))
+    except SiteLinksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for link in found:
+        print(link)
+    if found:
+        print(f"{len(found)} broken internal link(s) or anchor(s) in {args.site}.", file=sys.stderr)
+        return 1
+    print(f"Every internal link and anchor in {args.site} resolves.", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -243,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
     link_report.set_defaults(func=cmd_link_report)
+
+    links = commands.add_parser("links", help="check a built site's internal links and anchors with lychee")
+    links.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    links.set_defaults(func=cmd_links)
 
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")

@@ -28,7 +28,7 @@ from scripts.sources import Problem
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 SUPPORT = CORPUS / "support"
-TODAY = dt.date(2026, 11, 27)
+TODAY = dt.date(2026, 12, 3)  # on or after every as_of in data/regulatory.yaml
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 LOADERS = {
     "bibliography": lambda path: sources.load_bibliography(path)[1],
@@ -177,7 +177,7 @@ def test_cli_process_exits_1_without_traceback(tmp_path):
         "import datetime, pathlib, sys\n"
         "from scripts import __main__, check\n"
         f"docs = pathlib.Path({str(docs)!r})\n"
-        "check.run_check = lambda base=None: check.Checker(docs=docs, today=datetime.date(2026, 11, 27)).run()\n"
+        "check.run_check = lambda base=None: check.Checker(docs=docs, today=datetime.date(2026, 12, 3)).run()\n"
         "sys.exit(__main__.main(['check']))\n"
     )
     result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -9,6 +9,7 @@ use from the pinned versions below), so it can never change the main one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import shutil
@@ -45,7 +46,17 @@ def pins() -> list[str]:
 
 
 def zensical_executable() -> Path:
-    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after."""
+    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after.
+
+    A lock file serialises the install, so parallel test workers never build it twice at once.
+    """
+    VENV.parent.joinpath(".venv-zensical.lock").touch()
+    with open(VENV.parent / ".venv-zensical.lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_zensical()
+
+
+def _install_zensical() -> Path:
     wanted = pins()
     stamp = VENV / f".installed-{hashlib.sha256(' '.join(wanted).encode()).hexdigest()[:12]}"
     executable = VENV / "bin" / "zensical"
@@ -192,3 +203,17 @@ def test_docs_relative_links_become_page_relative():
 def test_without_a_generator_links_stay_relative_to_docs():
     html = markdown.Markdown(extensions=["scripts.extensions.crisis"]).convert("Text.")
     assert 'href="/get-help.md"' in html
+
+
+def test_regulatory_statuses_and_closing_sections_render_the_same(zensical_site, mkdocs_site):
+    """data/regulatory.yaml and data/further-info.yaml reach the page through a Markdown extension, so both generators show them."""
+    from scripts.extensions import regulatory
+
+    page = "guide/what-is-ketamine/index.html"
+    as_of = regulatory.month_year(regulatory.cached_statuses()["us-esketamine-trd"].as_of)
+    for site in (zensical_site, mkdocs_site):
+        html = soup(site / page)
+        headings = [h.get_text(strip=True) for h in html.find_all("h2")]
+        assert {"How do I report a side effect?", "Where can I find more trustworthy information?"} <= set(headings), site
+        assert f"As of {as_of}, the FDA approves esketamine" in html.get_text(), site
+        assert "[STATUS" not in html.get_text() and "[REGULATORY-STATUS" not in html.get_text(), site
