@@ -1,11 +1,16 @@
 # The maintainer interface. Every target installs what it needs on first use.
-#   make serve     local site with live reload on http://127.0.0.1:8000
+#   make serve     local site with live reload on http://127.0.0.1:8000 (drafts too: problems are printed)
 #   make build     strict build into site/
 #   make check     content check (BASE=origin/main adds the version-bump rule)
 #   make test      everything the CI gate runs
 #   make links     internal links and anchors of the built site/ (after make build)
 #   make bench     measurements (not part of the gate)
-#   make release VERSION=2026.11 [PUSH=1]   publish an edition with mike
+#   make release VERSION=2026.11 [FROM=v2026.11] [PUSH=1]   publish an edition with mike (FROM= corrects one)
+#   make view-editions   the published editions (gh-pages) on http://127.0.0.1:8001
+#   make serve-built DIR=site-preview   a built site (e.g. CI's preview artifact) on http://127.0.0.1:8002
+#   make cite DOI=10.1176/appi.ajp.2013.13030392 (or PMID=23982301)   add a reference from Crossref or PubMed
+#   make refs [Q=murrough]   list or search the citation keys
+#   make review-due [DAYS=30] [TODAY=2026-12-03]   pages due for review
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
 
 SHELL := /bin/bash
@@ -14,10 +19,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+EDITIONS_PORT ?= 8001
+BUILT_PORT ?= 8002
 # Material prints an end-of-life notice on every build; the README explains the plan (Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build check test links bench release new-page scores chromium clean
+.PHONY: install serve build check test links bench release new-page scores chromium clean view-editions serve-built cite refs review-due
 
 install: $(VENV)/.installed
 
@@ -29,8 +36,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# Not strict, so a draft can be read while it has problems; the content check's problems are printed at start
+# and after every change. Strictness lives in make build, make check and CI.
 serve: install
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+	$(BIN)/python -m scripts serve --dev-addr $(HOST):$(PORT)
 
 build: install
 	$(BIN)/mkdocs build --strict --clean
@@ -62,8 +71,26 @@ bench: install chromium
 	$(BIN)/python -m scripts bench
 
 release: install
-	@test -n "$(VERSION)" || { echo "Usage: make release VERSION=2026.11 [PUSH=1]" >&2; exit 2; }
-	$(BIN)/python -m scripts release $(VERSION) $(if $(PUSH),--push)
+	@test -n "$(VERSION)" || { echo "Usage: make release VERSION=2026.11 [FROM=v2026.11] [PUSH=1]" >&2; exit 2; }
+	$(BIN)/python -m scripts release $(VERSION) $(if $(FROM),--from "$(FROM)") $(if $(PUSH),--push)
+
+# mike serves the gh-pages branch itself, as published; a port apart from make serve's.
+view-editions: install
+	$(BIN)/mike serve --config-file mkdocs.release.yml -a $(HOST):$(EDITIONS_PORT)
+
+serve-built: install
+	@test -n "$(DIR)" || { echo "Usage: make serve-built DIR=site-preview (a folder holding index.html)" >&2; exit 2; }
+	$(BIN)/python -m scripts serve-site "$(DIR)" --host $(HOST) --port $(BUILT_PORT)
+
+cite: install
+	@test -n "$(DOI)$(PMID)" || { echo "Usage: make cite DOI=10.1176/appi.ajp.2013.13030392 (or PMID=23982301)" >&2; exit 2; }
+	$(BIN)/python -m scripts cite $(if $(DOI),--doi "$(DOI)") $(if $(PMID),--pmid "$(PMID)")
+
+refs: install
+	@$(BIN)/python -m scripts refs $(if $(Q),"$(Q)")
+
+review-due: install
+	@$(BIN)/python -m scripts review-due $(if $(DAYS),--days "$(DAYS)") $(if $(TODAY),--today "$(TODAY)")
 
 new-page: install
 	@test -n "$(PAGE)" -a -n "$(TITLE)" || { echo 'Usage: make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep"' >&2; exit 2; }

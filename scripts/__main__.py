@@ -1,11 +1,15 @@
 """One command line for the guide's maintainers: `python -m scripts COMMAND` (or `make COMMAND`).
 
   check      content check; `--base REV` adds the version-bump rule
+  serve      preview with live reload (not strict; prints the check's problems)
+  serve-site serve a built site folder, e.g. CI's preview artifact
   new-page   scaffold a page with valid front matter and an "At a glance" box
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
   scores     readability figures for every page
-  review-due pages past or near their review date (Markdown; empty when none)
+  cite       add a reference from its DOI (Crossref) or PMID (PubMed)
+  refs       list or search the citation keys
+  review-due pages past or near their review date (Markdown; says so on stderr when none)
   links      internal links and anchors of a built site (lychee, offline)
   link-report  turn linkchecker's CSV output into a Markdown issue body
 """
@@ -13,8 +17,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -62,7 +68,11 @@ def cmd_new_page(args: argparse.Namespace) -> int:
     except NewPageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Created {path}. Add it to 'nav' in mkdocs.yml, write it, then run 'make check'.")
+    from .sources import DOCS, display_path
+
+    nav_line = f"- {args.title.strip()}: {path.relative_to(DOCS).as_posix()}" if path.is_relative_to(DOCS) else ""
+    print(f"Created {display_path(path)}. Add it to 'nav' in mkdocs.yml{f' ({nav_line})' if nav_line else ''}, "
+          "write it, then run 'make check' (or 'make serve' to read it as you write).")
     return 0
 
 
@@ -70,21 +80,94 @@ def cmd_release(args: argparse.Namespace) -> int:
     from .release import ReleaseError, release
 
     try:
-        release(args.version, push=args.push)
+        release(args.version, push=args.push, from_ref=args.from_ref)
     except ReleaseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
 
 
+def iso_date(text: str):
+    """argparse type for --today: a clear error naming the format (argparse exits 2), never a traceback."""
+    import datetime as dt
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD, e.g. 2026-12-03") from None
+
+
+def day_count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of days: give a whole number, e.g. 30")
+    return int(text)
+
+
 def cmd_review_due(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from .reviews import report
+    from .reviews import nothing_due, report
 
-    text = report(dt.date.fromisoformat(args.today) if args.today else dt.date.today(), args.days)
+    today = args.today or dt.date.today()
+    text = report(today, args.days)
     if text:
         print(text)
+    else:
+        print(nothing_due(today, args.days), file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve
+
+    try:
+        return serve(args.dev_addr)
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def cmd_serve_site(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve_site
+
+    try:
+        return serve_site(args.directory, args.host, args.port)
+    except ServeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def cmd_cite(args: argparse.Namespace) -> int:
+    from .cite import CiteError, add_reference
+
+    try:
+        key, line = add_reference(doi=args.doi, pmid=args.pmid, bibliography=args.bibliography)
+    except CiteError as error:
+        print(error if error.located else f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    from .sources import display_path
+
+    print(f"Added '{key}' at {display_path(args.bibliography)}:{line}. Cite it as [@{key}].\n"
+          "Before you do: check every field against the publisher's page or PubMed, replace the 'Confidence: "
+          "unverified' note with how you verified it, and write annote (CONTRIBUTING.md, 'Cite').")
+    return 0
+
+
+def cmd_refs(args: argparse.Namespace) -> int:
+    from .cite import search
+
+    lines, problems = search(args.query, args.bibliography)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for line in lines:
+        print(line)
+    if not lines:
+        print(f"No reference matches '{args.query}'. 'make refs' lists them all; 'make cite DOI=...' adds one."
+              if args.query else "The bibliography has no readable references.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -146,12 +229,39 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help="publish an edition with mike")
     release.add_argument("version", help="edition, YEAR.MONTH, e.g. 2026.11 (listed in data/editions.yaml)")
     release.add_argument("--push", action="store_true", help="push gh-pages to origin after publishing")
+    release.add_argument("--from", dest="from_ref", metavar="REF",
+                         help="build from this tag or commit (in a temporary worktree), e.g. v2026.11: "
+                              "how an older or already published edition is corrected")
     release.set_defaults(func=cmd_release)
 
     review = commands.add_parser("review-due", help="list pages past or near their next review")
-    review.add_argument("--days", type=int, default=30, help="also list pages due within this many days")
-    review.add_argument("--today", help="date to check against (YYYY-MM-DD); default today")
+    review.add_argument("--days", type=day_count, default=30, help="also list pages due within this many days (default 30)")
+    review.add_argument("--today", type=iso_date, help="date to check against (YYYY-MM-DD); default today")
     review.set_defaults(func=cmd_review_due)
+
+    serve = commands.add_parser("serve", help="preview with live reload; drafts are shown and their problems printed")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="HOST:PORT to listen on (default 127.0.0.1:8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    serve_site = commands.add_parser("serve-site", help="serve a built site folder (e.g. CI's preview artifact)")
+    serve_site.add_argument("directory", help="the folder holding the built index.html, e.g. site-preview")
+    serve_site.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_site.add_argument("--port", type=int, default=8002, help="port (default 8002)")
+    serve_site.set_defaults(func=cmd_serve_site)
+
+    from .sources import BIBLIOGRAPHY
+
+    cite = commands.add_parser("cite", help="add a reference from Crossref (DOI) or PubMed (PMID); needs internet")
+    what = cite.add_mutually_exclusive_group(required=True)
+    what.add_argument("--doi", help="e.g. 10.1176/appi.ajp.2013.13030392")
+    what.add_argument("--pmid", help="e.g. 23982301")
+    cite.add_argument("--bibliography", type=Path, default=BIBLIOGRAPHY, help="the CSL-YAML file (default data/references.yaml)")
+    cite.set_defaults(func=cmd_cite)
+
+    refs = commands.add_parser("refs", help="list the citation keys, or those matching a word")
+    refs.add_argument("query", nargs="?", help="a word from the key, authors, title, journal, year, DOI or PMID")
+    refs.add_argument("--bibliography", type=Path, default=BIBLIOGRAPHY, help=argparse.SUPPRESS)
+    refs.set_defaults(func=cmd_refs)
 
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
@@ -171,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -21,14 +21,17 @@ import pytest
 from conftest import ENV, ROOT, SiteServer
 
 PROJECT_FILES = ("docs", "data", "overrides", "scripts", "mkdocs.yml", "mkdocs.release.yml", "pyproject.toml", ".gitignore")
-EDITIONS = """\
-- version: "2026.11"
-  date: 2026-11-20
-  summary: Second edition (test).
+OCTOBER = """\
 - version: "2026.10"
   date: 2026-10-20
   summary: First edition (test).
 """
+NOVEMBER = """\
+- version: "2026.11"
+  date: 2026-11-20
+  summary: Second edition (test).
+"""
+EDITIONS = NOVEMBER + OCTOBER
 # Hermetic git: no global or system configuration (signing, hooks, identities) leaks in.
 GIT_ENV = {
     **ENV,
@@ -45,8 +48,8 @@ def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, capture_output=True, text=True, check=True)
 
 
-def make_repo(path: Path) -> Path:
-    """A committed copy of the project listing two editions, as a maintainer's clone would be."""
+def make_repo(path: Path, editions: str = EDITIONS) -> Path:
+    """A committed copy of the project listing two editions (or `editions`), as a maintainer's clone would be."""
     path.mkdir(parents=True)
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -54,7 +57,7 @@ def make_repo(path: Path) -> Path:
             shutil.copytree(source, path / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, path / name)
-    (path / "data" / "editions.yaml").write_text(EDITIONS, encoding="utf-8")
+    (path / "data" / "editions.yaml").write_text(editions, encoding="utf-8")
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "Project copy for the release test")
@@ -72,23 +75,53 @@ def branch_exists(repo: Path, name: str) -> bool:
                           capture_output=True).returncode == 0
 
 
+def gh_pages_files(repo: Path) -> dict[str, str]:
+    """Every file on gh-pages with its blob id."""
+    tree = git(repo, "ls-tree", "-r", "gh-pages").stdout.splitlines()
+    return {line.split("\t", 1)[1]: line.split()[2] for line in tree}
+
+
+def without_notice(html: str) -> str:
+    """A page as mike built it: the static outdated notice taken out again."""
+    html = re.sub(r"<!-- edition-notice -->.*?<!-- /edition-notice -->", "", html, flags=re.S)
+    html = re.sub(r'(data-md-component="outdated")(?! hidden)', r"\1 hidden", html)
+    return re.sub(r'(<div class="md-banner__inner md-grid md-typeset">).*?(</div>)', r"\1\2", html, flags=re.S)
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """Release 2026.10, then 2026.11; return the repository, each run's output, and a checkout of gh-pages."""
-    repo = make_repo(tmp_path_factory.mktemp("release") / "repo")
+    """The life of two editions: October released from its own tagged commit; then November from a later commit
+    (which adds it to data/editions.yaml); then a careless `release 2026.10` from November's commit (refused), and
+    a correction of October from its own tag. Returns the repository, each run's output and a checkout of gh-pages."""
+    repo = make_repo(tmp_path_factory.mktemp("release") / "repo", editions=OCTOBER)
     where = subprocess.run([sys.executable, "-c", "import scripts.sources as s; print(s.ROOT)"], cwd=repo,
                            capture_output=True, text=True, env={**GIT_ENV, "PYTHONPATH": str(repo)})
     assert Path(where.stdout.strip()) == repo.resolve(), "the copy's scripts package was not the one imported"
+    git(repo, "tag", "v2026.10")
 
     first = run_scripts(repo, "release", "2026.10")
     assert first.returncode == 0, first.stdout + first.stderr
     after_first = json.loads(git(repo, "show", "gh-pages:versions.json").stdout)
+    october_pages = {path: git(repo, "show", f"gh-pages:{path}").stdout
+                     for path in gh_pages_files(repo) if path.startswith("2026.10/") and path.endswith("index.html")}
+
+    (repo / "data" / "editions.yaml").write_text(EDITIONS, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Prepare the November edition")
+    git(repo, "tag", "v2026.11")
     second = run_scripts(repo, "release", "2026.11")
     assert second.returncode == 0, second.stdout + second.stderr
 
+    before_careless = git(repo, "rev-parse", "gh-pages").stdout
+    careless = run_scripts(repo, "release", "2026.10")
+    after_careless = git(repo, "rev-parse", "gh-pages").stdout
+    correction = run_scripts(repo, "release", "2026.10", "--from", "v2026.10")
+    assert correction.returncode == 0, correction.stdout + correction.stderr
+
     pages = repo.parent / "gh-pages"
     git(repo, "worktree", "add", "-q", str(pages), "gh-pages")
-    return {"repo": repo, "first": first, "second": second, "after_first": after_first, "pages": pages}
+    return {"repo": repo, "first": first, "second": second, "after_first": after_first, "pages": pages,
+            "october_pages": october_pages, "careless": careless, "correction": correction,
+            "careless_changed_the_branch": before_careless != after_careless}
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +142,52 @@ def tab(browser):
 
 
 @pytest.mark.slow
-def test_an_older_edition_is_published_without_taking_latest(published):
-    assert published["after_first"] == [{"version": "2026.10", "title": "2026.10", "aliases": []}]
-    assert "2026.11 is the newest edition" in published["first"].stdout
+def test_the_first_edition_takes_latest(published):
+    assert published["after_first"] == [{"version": "2026.10", "title": "2026.10", "aliases": ["latest"]}]
+    assert "It is also /latest/" in published["first"].stdout
+
+
+@pytest.mark.slow
+def test_an_old_edition_is_not_rebuilt_from_a_later_commit(published):
+    result = published["careless"]
+    assert_refused(result, "lists a newer edition, 2026.11", "make release VERSION=2026.10 FROM=v2026.10",
+                   "git switch -c fix-2026.10 v2026.10")
+    assert not published["careless_changed_the_branch"]
+
+
+@pytest.mark.slow
+def test_an_old_edition_corrected_from_its_tag_keeps_its_own_pages(published):
+    # The "What's changed" page lists the editions: November's commit would have added "Second edition".
+    changes = (published["pages"] / "2026.10" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "First edition (test)" in changes and "Second edition (test)" not in changes
+    # Rebuilt from its own tag, every October page is what it was, apart from the outdated notice.
+    for path, before in published["october_pages"].items():
+        after = (published["pages"] / path).read_text(encoding="utf-8")
+        assert without_notice(after) == without_notice(before), path
+    output = published["correction"].stdout
+    assert "Corrected edition 2026.10" in output and "(FROM=v2026.10)" in output and "/latest/ was left alone" in output
+    versions = json.loads((published["pages"] / "versions.json").read_text())
+    assert [(v["version"], v["aliases"]) for v in versions] == [("2026.11", ["latest"]), ("2026.10", [])]
+
+
+@pytest.mark.slow
+def test_releases_print_no_git_warning(published):
+    # mike warns "nothing changed in commit" when asked to set a default that is already set.
+    for run in ("first", "second", "correction"):
+        assert "warning" not in published[run].stderr.lower(), published[run].stderr
+
+
+@pytest.mark.slow
+def test_the_viewing_instructions_name_one_command_on_port_8001(published):
+    output = published["second"].stdout
+    assert "make view-editions, then open http://127.0.0.1:8001/" in output
+    assert ":8000" not in output
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^view-editions:.*\n\t.*mike serve --config-file mkdocs.release.yml -a \$\(HOST\):\$\(EDITIONS_PORT\)",
+                     makefile, re.M), "the Makefile's view-editions target"
+    assert re.search(r"^EDITIONS_PORT \?= 8001$", makefile, re.M) and re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.M)
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "make view-editions" in contributing and "mike serve -F" not in contributing
 
 
 @pytest.mark.slow
@@ -119,7 +195,7 @@ def test_both_editions_are_on_the_branch_and_latest_is_the_newest(published):
     versions = json.loads((published["pages"] / "versions.json").read_text())
     assert [(v["version"], v["aliases"]) for v in versions] == [("2026.11", ["latest"]), ("2026.10", [])]
     output = published["second"].stdout
-    assert "Published edition 2026.11" in output and "mike serve" in output and "Nothing was pushed" in output
+    assert "Published edition 2026.11" in output and "make view-editions" in output and "Nothing was pushed" in output
 
 
 @pytest.mark.slow
@@ -228,6 +304,47 @@ def test_search_finds_pages_inside_the_same_edition(tab, pages_url, edition):
     assert all(path.startswith(f"{edition}/") for path in paths), paths
 
 
+@pytest.fixture
+def tab_without_javascript(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("page", ["guide/side-effects/", ""])
+def test_an_older_edition_names_itself_and_links_to_latest_without_javascript(tab_without_javascript, pages_url, page):
+    tab = tab_without_javascript
+    tab.goto(pages_url + f"2026.10/{page}")
+    notice = tab.locator("[data-md-component=outdated]")
+    assert notice.is_visible()
+    assert "edition 2026.10" in notice.inner_text() and "older edition" in notice.inner_text()
+    notice.get_by_role("link", name=re.compile(r"latest edition \(2026\.11\)")).click()
+    tab.wait_for_url(pages_url + f"latest/{page}")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["latest", "2026.11"])
+def test_the_latest_edition_shows_no_notice_without_javascript(tab_without_javascript, pages_url, edition):
+    tab_without_javascript.goto(pages_url + f"{edition}/guide/side-effects/")
+    assert tab_without_javascript.locator("aside.crisis").first.is_visible()  # the page did render
+    assert not tab_without_javascript.locator("[data-md-component=outdated]").is_visible()
+
+
+def test_the_notice_links_a_page_missing_from_latest_to_latest_home():
+    from scripts.release import outdated_notice
+
+    page = ('<div data-md-color-scheme="default" data-md-component="outdated" hidden>\n'
+            '<aside class="md-banner md-banner--warning">\n<div class="md-banner__inner md-grid md-typeset">\n'
+            'Material\'s text\n</div><script>x</script></aside></div>')
+    marked = outdated_notice(page, "2026.10", "../../latest/", same_page=False, newest="2026.11")
+    assert " hidden" not in marked and "Material's text" not in marked and "<script>x</script>" in marked
+    assert 'href="../../latest/"' in marked and "not in the latest edition (2026.11)" in marked
+    assert outdated_notice(marked, "2026.10", "../../latest/", same_page=False, newest="2026.11") == marked
+
+
 # --- Refusals --------------------------------------------------------------------
 
 
@@ -296,3 +413,68 @@ def test_a_missing_git_identity_is_refused(repo):
 def test_pushing_without_an_origin_remote_is_refused(repo):
     assert_refused(run_scripts(repo, "release", "2026.11", "--push"), "no 'origin' remote")
     assert not branch_exists(repo, "gh-pages")
+
+
+@pytest.mark.slow
+def test_republishing_the_newest_edition_from_a_newer_commit_must_be_explicit(repo):
+    assert run_scripts(repo, "release", "2026.11").returncode == 0
+    again = run_scripts(repo, "release", "2026.11")  # the same commit: the same edition, allowed
+    assert again.returncode == 0, again.stderr
+    assert "warning" not in again.stderr.lower(), again.stderr  # mike: "nothing changed in commit"
+    faq = repo / "docs" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\nA later sentence.\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "A later change")
+    before = git(repo, "rev-parse", "gh-pages").stdout
+    assert_refused(run_scripts(repo, "release", "2026.11"), "already published", "FROM=HEAD", '"2026.11.2"')
+    assert git(repo, "rev-parse", "gh-pages").stdout == before
+    corrected = run_scripts(repo, "release", "2026.11", "--from", "HEAD")
+    assert corrected.returncode == 0, corrected.stdout + corrected.stderr
+    assert "Corrected edition 2026.11" in corrected.stdout
+    assert "A later sentence." in git(repo, "show", "gh-pages:2026.11/faq/index.html").stdout
+
+
+def test_an_unknown_from_is_refused(repo):
+    assert_refused(run_scripts(repo, "release", "2026.11", "--from", "v2099.01"), "FROM=v2099.01 is not a commit or tag")
+    assert not branch_exists(repo, "gh-pages")
+
+
+def test_a_tagged_edition_is_released_from_its_tag_only(repo):
+    git(repo, "tag", "v2026.11")
+    faq = repo / "docs" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\nA later sentence.\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "A change after the tag")
+    assert_refused(run_scripts(repo, "release", "2026.11"), "tag v2026.11 marks commit", "FROM=v2026.11")
+    assert not branch_exists(repo, "gh-pages")
+
+
+def test_a_draft_page_is_refused_naming_the_page(repo):
+    page = repo / "docs" / "faq.md"
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^version: .*$", "version: 0.2.0", text, count=1)
+    text = re.sub(r"(?m)^  - version: .*$", "  - version: 0.2.0", text, count=1)  # the newest change entry
+    page.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "The FAQ is still a draft")
+    result = run_scripts(repo, "release", "2026.11")
+    assert_refused(result, "draft page(s)")
+    assert re.search(r"^docs/faq\.md:4:1: REL001 page is a draft \(version 0\.2\.0\)", result.stdout, re.M), result.stdout
+    assert not branch_exists(repo, "gh-pages")
+
+
+@pytest.mark.slow
+def test_push_publishes_to_origin_and_a_fresh_clone_knows_what_is_published(repo, tmp_path):
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "push", "-q", "origin", "main")
+    pushed = run_scripts(repo, "release", "2026.11", "--push")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert "pushed it to origin" in pushed.stdout and "Nothing was pushed" not in pushed.stdout
+    assert git(origin, "rev-parse", "gh-pages").stdout == git(repo, "rev-parse", "gh-pages").stdout
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "-b", "main", str(origin), str(clone))
+    assert not branch_exists(clone, "refs/heads/gh-pages")  # a fresh clone has only origin/gh-pages
+    faq = clone / "docs" / "faq.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + "\nA later sentence.\n", encoding="utf-8")
+    git(clone, "commit", "-q", "-am", "A later change")
+    assert_refused(run_scripts(clone, "release", "2026.11"), "edition 2026.11 is already published")
