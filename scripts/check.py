@@ -288,6 +288,11 @@ class Checker:
         known_keys = set(references) if self.bibliography_loaded else None
         self.statuses, problems = sources.load_regulatory(known_keys=known_keys, today=self.today)
         self.problems += problems
+        shown = sources.display_path(sources.REGULATORY)
+        # A lapsing rule (e.g. a temporary telehealth extension) may be stale long before the page's next_review.
+        self.problems += [Problem(shown, s.line, 1, "REG008", f"status '{s.key}' is past its re-check date ({s.recheck_by})",
+                                  "check the source again, update text and as_of, and set a new recheck_by (or remove it)")
+                          for s in self.statuses.values() if s.recheck_by is not None and s.recheck_by < self.today]
         self.problems += sources.load_further_info(known_keys=known_keys)[1]
 
         pages: dict[Path, sources.Page] = {}

@@ -887,6 +887,7 @@ class Status:
     as_of: dt.date
     cite: tuple[str, ...]
     line: int
+    recheck_by: dt.date | None = None  # a rule that lapses on a known date must be checked again by then
 
 
 def load_regulatory(path: Path = REGULATORY, known_keys: set[str] | None = None,
@@ -930,6 +931,11 @@ def load_regulatory(path: Path = REGULATORY, known_keys: set[str] | None = None,
             continue
         if as_of > today:
             add("REG006", f"status '{name}': as_of {as_of} is in the future", f"use the date the fact was checked, on or before {today}")
+        recheck_by = _parse_date(entry["recheck_by"]) if "recheck_by" in entry else None
+        if "recheck_by" in entry and (recheck_by is None or recheck_by < as_of):
+            add("REG005", f"status '{name}': recheck_by '{entry['recheck_by']}' is not a real date on or after as_of",
+                "write the date the fact lapses or must be checked again, e.g. 2026-12-31")
+            continue
         cite = entry["cite"] if isinstance(entry["cite"], list) else [entry["cite"]]
         if not all(isinstance(c, str) for c in cite) or not all(isinstance(entry[f], str) for f in ("jurisdiction", "product", "text")):
             add("REG002", f"status '{name}': jurisdiction, product and text are text, cite a list of ids",
@@ -942,7 +948,7 @@ def load_regulatory(path: Path = REGULATORY, known_keys: set[str] | None = None,
                 add("REG007", f"status '{name}' cites unknown key(s): {', '.join(unknown)}",
                     "use ids from data/references.yaml, or add the verified reference there first")
         statuses[name] = Status(name, entry["jurisdiction"].strip(), entry["product"].strip(), " ".join(entry["text"].split()),
-                                as_of, tuple(cite), line)
+                                as_of, tuple(cite), line, recheck_by)
     return statuses, problems
 
 

@@ -185,3 +185,34 @@ def test_references_page_lists_works_cited_only_through_the_data(tmp_path):
     cited = {p["id"]: {a.get_text() for a in p.find_all("a") if a["href"].startswith("/")} for p in html.select("p.reference")}
     assert cited["smc2258"] == {"Guide page"}, "a status's citation counts for the page that shows it"
     assert cited["fdamedwatch"] == {"Guide page"}, "a guide page's closing sections cite their sources"
+
+
+# --- Re-check dates for rules that lapse ----------------------------------------------
+
+
+def test_a_bad_recheck_by_is_reported_and_a_good_one_is_kept(tmp_path):
+    text = ("statuses:\n" + status_entry() + "    recheck_by: 2026-12-31\n"
+            + status_entry(key="us-esketamine") + "    recheck_by: 2026-01-01\n")
+    statuses, problems = sources.load_regulatory(write(tmp_path, text), KNOWN, TODAY)
+    assert statuses["uk-england-esketamine"].recheck_by == dt.date(2026, 12, 31)
+    assert [(p.code, p.line) for p in problems] == [("REG005", 9)], "a re-check date before as_of is a mistake"
+
+
+def test_check_reports_a_status_past_its_recheck_date_with_file_and_line(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    telehealth = regulatory.cached_statuses()["us-telehealth-prescribing"]
+    assert telehealth.recheck_by is not None, "the lapsing telehealth rule carries a re-check date"
+    before = Checker(docs=docs, today=telehealth.recheck_by, readability_checks=False).run()
+    after = Checker(docs=docs, today=telehealth.recheck_by + dt.timedelta(days=1), readability_checks=False).run()
+    assert not [p for p in before if p.code == "REG008"]
+    found = [p for p in after if p.code == "REG008"]
+    assert [(p.path.endswith("regulatory.yaml"), p.line) for p in found] == [(True, telehealth.line)]
+    assert "us-telehealth-prescribing" in found[0].message
+
+
+def test_a_recheck_date_is_shown_to_readers():
+    text = render("[STATUS: us-telehealth-prescribing]").get_text()
+    status = regulatory.cached_statuses()["us-telehealth-prescribing"]
+    assert f"Re-check due {status.recheck_by.day} {regulatory.month_year(status.recheck_by)}" in text
+    assert "Re-check due" not in render("[STATUS: uk-scotland-esketamine]").get_text()

@@ -72,7 +72,12 @@ def sentence(status: sources.Status) -> str:
     """'As of December 2026, <text> [@a; @b].' The text's own full stop goes after the citations."""
     text = status.text.rstrip()
     stop = text[-1] if text[-1] in ".!?" else "."
-    return f"As of {month_year(status.as_of)}, {text.rstrip('.!?')} {_citations(status.cite)}{stop}"
+    return f"As of {month_year(status.as_of)}, {text.rstrip('.!?')} {_citations(status.cite)}{stop}{_recheck(status)}"
+
+
+def _recheck(status: sources.Status) -> str:
+    """Tells readers that a lapsing rule may have changed since the page was reviewed."""
+    return "" if status.recheck_by is None else f" (Re-check due {status.recheck_by.day} {month_year(status.recheck_by)}.)"
 
 
 def table(statuses: list[sources.Status]) -> list[str]:
@@ -81,7 +86,7 @@ def table(statuses: list[sources.Status]) -> list[str]:
         text = status.text.rstrip(".")
         cell = (text[:1].upper() + text[1:]).replace("|", "\\|")
         rows.append(f"| {markdown_escape(status.jurisdiction)} | {markdown_escape(status.product)} | "
-                    f"{cell} {_citations(status.cite)}. | {status.as_of.day} {month_year(status.as_of)} |")
+                    f"{cell} {_citations(status.cite)}.{_recheck(status)} | {status.as_of.day} {month_year(status.as_of)} |")
     return rows
 
 
