@@ -693,7 +693,8 @@ def markup_problems(page: Page) -> list[Problem]:
     review = meta.get("clinical_review") if isinstance(meta.get("clinical_review"), dict) else {}
     texts = [("title", meta.get("title")), ("description", meta.get("description")),
              ("clinical_review", review.get("name")), ("clinical_review", review.get("role"))]
-    texts += [("changes", c.get("summary")) for c in meta.get("changes") or [] if isinstance(c, dict)]
+    changes = meta.get("changes") if isinstance(meta.get("changes"), list) else []  # anything else is FM011's
+    texts += [("changes", c.get("summary")) for c in changes if isinstance(c, dict)]
     problems = []
     for name, value in texts:
         found = MARKUP.search(value) if isinstance(value, str) else None
