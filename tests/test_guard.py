@@ -183,15 +183,18 @@ def test_zensical_reports_the_guard_and_publishes_the_page_sanitized(tmp_path):
     page = project / "docs" / "about.md"
     text = page.read_text(encoding="utf-8")
     source, code, line = REFUSED["attr_list_onclick"]
+    text = re.sub(r"(?m)^title: .*$", "title: " + FIELDS["title"], text, count=1)
     page.write_text(text + "\n" + source, encoding="utf-8")
     result = subprocess.run([str(executable), "build", "--clean"], cwd=project, capture_output=True, text=True,
                             env={**ENV, "PYTHONPATH": str(project)})
+    assert len(re.findall(r"docs/about\.md:2:1: FM016 ", result.stdout + result.stderr)) == 1, result.stdout + result.stderr
     output = result.stdout + result.stderr
     expected_line = text.count("\n") + 1 + line
     assert re.search(rf"docs/about\.md:{expected_line}:\d+: {code} rendered HTML: event handler 'onclick'", output), output
     assert result.returncode == 0 and "No issues found" in output, output  # the behaviour pinned above
     built = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert "alert(1)" not in built and "A paragraph." in built
+    assert re.search(r"<title>&lt;script&gt;alert\(&#x27;title&#x27;\)", built), "the <title> override escapes under Zensical too"
 
 
 # --- Any input: reported, never raised ---------------------------------------------------

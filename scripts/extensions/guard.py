@@ -34,6 +34,7 @@ from . import log, rendered_page
 
 TRUSTED = "guide_trusted_html"  # attribute on the Markdown instance: exact HTML fragments the guide generated
 SOURCE = "guide_guard_source"  # attribute on the Markdown instance: the page's Markdown lines, for line numbers
+REPORTED = "guide_guard_reported"  # attribute on the Markdown instance: front-matter messages already given
 
 
 def trust(md: Markdown, fragment: str) -> str:
@@ -174,8 +175,16 @@ class GuardPostprocessor(Postprocessor):
             page = sources.load_page(path) if path is not None else None
         except (sources.SourceError, OSError):
             return  # unreadable front matter is the content check's business (and the generator's own error)
-        for problem in sources.markup_problems(page) if page else []:
-            log.warning(str(problem))
+        converted = "\n".join(getattr(self.md, SOURCE, [])).strip("\n")
+        if page is None or not converted or not page.body.replace("\r\n", "\n").rstrip("\n").endswith(converted):
+            return  # a fragment (Zensical also converts titles with the page's Markdown): the page itself reports
+        reported = getattr(self.md, REPORTED, set())
+        setattr(self.md, REPORTED, reported)
+        for problem in sources.markup_problems(page):
+            # Zensical converts a page many times with one Markdown instance (MkDocs makes one per page and build).
+            if str(problem) not in reported:
+                reported.add(str(problem))
+                log.warning(str(problem))
 
     def report(self, found) -> None:
         lines = getattr(self.md, SOURCE, [])
