@@ -389,6 +389,9 @@ class Checker:
                 continue
             suffix, shown = path.suffix.lower(), sources.display_path(path)
             if suffix in IMAGE_TYPES:
+                if not image_signature_matches(path, suffix):
+                    self.problems.append(Problem(shown, 1, 1, "FILE003", f"'{path.name}' is not a {suffix[1:].upper()} image",
+                                                 "export the image again; a file named as an image must be one"))
                 continue
             if suffix == ".svg":
                 self.problems += svg_problems(path, shown)
@@ -757,6 +760,20 @@ def apply_disables(page: sources.Page, problems: list[Problem]) -> list[Problem]
             continue
         off.setdefault(number + 1, set()).update(codes)
     return [p for p in kept if p.code not in off.get(p.line, ())]
+
+
+IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                    ".gif": (b"GIF87a", b"GIF89a"), ".ico": (b"\x00\x00\x01\x00",)}
+
+
+def image_signature_matches(path: Path, suffix: str) -> bool:
+    """The file starts as its type says (an HTML page named .png is not published as an image)."""
+    head = path.read_bytes()[:16]
+    if suffix == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if suffix == ".avif":
+        return head[4:12] in (b"ftypavif", b"ftypavis")
+    return head.startswith(IMAGE_SIGNATURES[suffix])
 
 
 def svg_problems(path: Path, shown: str) -> list[Problem]:
