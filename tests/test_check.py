@@ -167,6 +167,8 @@ def test_did_you_mean_names_the_fix(tmp_path):
     assert "(did you mean 'description'?)" in first("misspelt_required_field.md")
     assert "(did you mean '[REFERENCES]'?)" in first("mistyped_marker.md")
     assert "(did you mean 'definition'?)" in str(sources.load_glossary(CORPUS / "glossary_misspelt_field.yaml")[1][0])
+    misspelt_status = sources._validate_clinical_review({"staus": "pending"}, 8, "x.md", TODAY)
+    assert "(did you mean 'status'?)" in str(misspelt_status[0])
 
 
 def test_no_rule_is_quadratic_on_adversarial_input():
