@@ -667,10 +667,12 @@ class Checker:
             if item:
                 flush()
                 line = " " * item.end() + line[item.end():]  # blanked, not cut, so columns stay right
-            cleaned = citations.CITATION.sub(lambda m: " " * len(m.group(0)), line)
-            cleaned = LINK.sub(lambda m: m.group(2) + " " * (len(m.group(0)) - len(m.group(2))), cleaned)
-            cleaned = ATTR_LIST.sub(lambda m: " " * len(m.group(0)), cleaned)
-            paragraph.append((offset, cleaned))
+            if "[" in line:
+                line = citations.CITATION.sub(lambda m: " " * len(m.group(0)), line)
+                line = LINK.sub(lambda m: m.group(2) + " " * (len(m.group(0)) - len(m.group(2))), line)
+            if "{" in line:
+                line = ATTR_LIST.sub(lambda m: " " * len(m.group(0)), line)
+            paragraph.append((offset, line))
         flush()
 
     def check_readability(self, page: sources.Page) -> None:
