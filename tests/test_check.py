@@ -281,7 +281,7 @@ def test_unquoted_alt_counts_as_alt_text():
 
 
 def test_a_big_site_checked_in_two_processes_gives_the_same_report(tmp_path, monkeypatch):
-    """From PARALLEL_FROM pages a forked process checks half the pages and spells; the report is the same."""
+    """From PARALLEL_FROM pages a forked process checks a third of the pages and spells; the report is the same."""
     docs = tmp_path / "docs"
     shutil.copytree(SUPPORT, docs)
     for name in ("hype_words.md", "spelling.md", "broken_anchor.md", "long_sentence.md", "disable_without_reason.md"):
@@ -292,3 +292,10 @@ def test_a_big_site_checked_in_two_processes_gives_the_same_report(tmp_path, mon
     parallel = Checker(docs=docs, today=TODAY).run()
     assert parallel == serial
     assert {p.code for p in serial} >= {"HYPE001", "SPELL001", "LINK002", "READ003", "CHECK001"}
+
+
+def test_md_in_html_switch_is_not_an_attribute_readers_get():
+    checker = Checker(today=TODAY, readability_checks=False)
+    body = '<div class="note" markdown>\nSome **text**.\n</div>\n' + GLANCE
+    checker.check_body(sources.Page(Path("docs/x.md"), {}, body, 15), {})
+    assert checker.problems == []
