@@ -58,6 +58,7 @@ ATTR_TAG = {"href": "a", "src": "img", "alt": "img", "width": "img", "height": "
 MISTYPED_AT = re.compile(r"\((@[a-z][a-z0-9]*(?:\s*;\s*@[a-z][a-z0-9]*)*)\)")
 BARE_KEY = re.compile(r"(?<![!\]\w])\[([a-z][a-z0-9]*\d[a-z0-9]*)\](?![(\[:])")
 MARKER_LIKE = re.compile(r"^\s*\[([A-Za-z][A-Za-z -]*)\]\s*$")
+SNIPPET_BLOCK = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
 SNIPPET = re.compile(r"^\s*;?-{1,}8<-{1,}\s+([\"'])(.+?)\1")
 DISABLE = re.compile(r"<!--\s*check:\s*disable=([\w,]*)(?:\s+reason=\"([^\"]*)\")?\s*-->")
 ALWAYS_ON = {"HTML001", "HTML002", "HTML003", "HTML004", "HTML005", "HTML006", "LINK003", "LINK004", "TEXT001", "TEXT002",
@@ -435,17 +436,25 @@ class Checker:
         """'--8<-- "file"' includes: the file exists under the snippets folder, and the path stays inside docs/."""
         base = (self.docs / "includes").resolve()
         docs = self.docs.resolve()
+        in_block = False
         for offset, line in prose_lines(page.body):
-            match = SNIPPET.match(line)
-            if not match:
+            if SNIPPET_BLOCK.match(line):  # '--8<--' alone opens and closes a list of files, one a line
+                in_block = not in_block
                 continue
-            name, line_no = match.group(2).split(":")[0], page.body_first_line + offset
+            match = SNIPPET.match(line)
+            if in_block and line.strip() and not line.lstrip().startswith(";"):
+                name, column = line.strip().split(":")[0], len(line) - len(line.lstrip()) + 1
+            elif match:
+                name, column = match.group(2).split(":")[0], match.start(2) + 1
+            else:
+                continue
+            line_no = page.body_first_line + offset
             target = (base / name).resolve()
             if Path(name).is_absolute() or not target.is_relative_to(docs):
-                self.problems.append(Problem(page.shown, line_no, match.start(2) + 1, "SNIP002",
+                self.problems.append(Problem(page.shown, line_no, column, "SNIP002",
                                              f"snippet '{name}' is outside docs/", "include only files kept in docs/includes/"))
             elif not target.is_file():
-                self.problems.append(Problem(page.shown, line_no, match.start(2) + 1, "SNIP001",
+                self.problems.append(Problem(page.shown, line_no, column, "SNIP001",
                                              f"snippet '{name}' does not exist in docs/includes/", "create it or fix the name"))
 
     # --- body rules -----------------------------------------------------------
