@@ -69,7 +69,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "aria-label": "an accessible name for a generated box or list",
     },
     "time": {"datetime": "the date in ISO form"},
-    "a": {"href": "the link target (URL_SCHEMES; see url_problem)"},
+    "a": {"href": "the link target (URL_SCHEMES; see url_finding)"},
     "img": {
         "src": "the image, under docs/ (same host only)",
         "alt": "the text alternative every image needs (IMG001)",
