@@ -275,6 +275,7 @@ class Checker:
         self.spelling = spelling
         self.problems: list[Problem] = []
         self.bibliography_loaded = True
+        self.unknown_anchors: set[Path] = set()
 
     def run(self) -> list[Problem]:
         references, problems = sources.load_bibliography()
@@ -283,7 +284,10 @@ class Checker:
         self.bibliography_loaded = not any(p.code.startswith(("YAML", "ENC", "FILE")) or p.code == "BIB001" for p in problems)
         terms, problems = sources.load_glossary()
         self.problems += problems
-        self.problems += sources.load_crisis()[1]
+        unreadable = {glossary.MARKER} if any(p.code.startswith(("YAML", "ENC", "FILE")) or p.code == "GLO001" for p in problems) else set()
+        crisis_problems = sources.load_crisis()[1]
+        self.problems += crisis_problems
+        unreadable |= {crisis.MARKER} if crisis_problems else set()
         self.problems += sources.load_editions()[1]
 
         pages: dict[Path, sources.Page] = {}
@@ -295,6 +299,9 @@ class Checker:
         cited = {key for page in pages.values() for _, line in prose_lines(page.body) if "[@" in line
                  for m in citations.CITATION.finditer(line) for key in citations.parse_keys(m.group(1)) or []}
         anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
+        # One mistake, one message: anchors generated from a data file that cannot be read are not checked.
+        self.unknown_anchors = {path for path, page in pages.items()
+                                if any(marker in page.body for marker in unreadable | ({citations.MARKER} if not self.bibliography_loaded else set()))}
         self.check_config(pages)
         self.check_files()
         work = list(pages.values())
@@ -739,7 +746,7 @@ class Checker:
                     self.problems.append(Problem(page.shown, line_no, column, "LINK001", f"link target '{target}' does not exist"
                                                  f"{sources.did_you_mean(path_part, names)}",
                                                  "check the file name and the ../ steps from this page's folder"))
-                elif parts.fragment and parts.fragment not in anchors[destination]:
+                elif parts.fragment and parts.fragment not in anchors[destination] and destination not in self.unknown_anchors:
                     self.problems.append(Problem(page.shown, line_no, column, "LINK002",
                                                  f"'{pages[destination].shown}' has no anchor '#{parts.fragment}'"
                                                  f"{sources.did_you_mean(parts.fragment, anchors[destination])}",

@@ -299,3 +299,17 @@ def test_md_in_html_switch_is_not_an_attribute_readers_get():
     body = '<div class="note" markdown>\nSome **text**.\n</div>\n' + GLANCE
     checker.check_body(sources.Page(Path("docs/x.md"), {}, body, 15), {})
     assert checker.problems == []
+
+
+def test_a_broken_glossary_is_one_message_not_one_per_link_to_its_anchors(tmp_path, monkeypatch):
+    broken = tmp_path / "glossary.yaml"
+    broken.write_text("- term: Infusion\n  definition: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(sources.load_glossary, "__defaults__", (broken,))
+    docs = tmp_path / "docs"
+    shutil.copytree(SUPPORT, docs)
+    glossary_page = (SUPPORT / "target.md").read_text(encoding="utf-8").replace("## Dosing and safety", "[GLOSSARY]")
+    (docs / "glossary.md").write_text(glossary_page, encoding="utf-8")
+    linking = (CORPUS / "broken_anchor.md").read_text(encoding="utf-8").replace("target.md#", "glossary.md#")
+    (docs / "links.md").write_text(linking, encoding="utf-8")
+    problems = Checker(docs=docs, today=TODAY).run()
+    assert [(Path(p.path).name, p.code) for p in problems] == [("glossary.yaml", "YAML001")], problems
