@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html as html_lib
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -221,26 +222,36 @@ def _codespell_words() -> str:
     return str(settings.get("ignore-words-list", ""))
 
 
-def spelling_problems(folders: list[Path]) -> list[Problem]:
-    """codespell (as a library) over the Markdown and YAML files of docs/ and data/, with pyproject.toml's word list."""
-    import contextlib
-    import io
+@dataclass
+class Spelling:
+    """A codespell run over the files not spelled before, in a child process beside the check (the second core)."""
 
-    from codespell_lib import main as codespell
+    keys: dict[str, tuple[str, float, int]]
+    todo: list[str]
+    process: subprocess.Popen | None = None
 
+
+def start_spelling(folders: list[Path]) -> Spelling:
+    """codespell over the Markdown and YAML files of docs/ and data/, with pyproject.toml's word list."""
     files = sorted(p for folder in folders if folder.exists() for p in folder.rglob("*") if p.suffix in (".md", ".yaml", ".yml"))
     keys = {}
     for path in files:
         stat = path.stat()
         keys[str(path)] = (str(path), stat.st_mtime, stat.st_size)
-    todo = [path for path, key in keys.items() if key not in _SPELLING_CACHE]
-    if todo:
+    run = Spelling(keys, [path for path, key in keys.items() if key not in _SPELLING_CACHE])
+    if run.todo:
         words = _codespell_words()
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            codespell(*(["-L", words] if words else []), "--", *todo)
-        found: dict[str, list[Problem]] = {path: [] for path in todo}
-        for line in out.getvalue().splitlines():
+        command = [sys.executable, "-m", "codespell_lib", *(["-L", words] if words else []), "--", *run.todo]
+        run.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                       encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return run
+
+
+def spelling_problems(run: Spelling) -> list[Problem]:
+    if run.process is not None:
+        out, _ = run.process.communicate(timeout=300)
+        found: dict[str, list[Problem]] = {path: [] for path in run.todo}
+        for line in out.splitlines():
             match = re.match(r"^(.*?):(\d+): (\S+) ==> (.+)$", line)
             if not match or match.group(1) not in found:
                 continue
@@ -252,18 +263,12 @@ def spelling_problems(folders: list[Path]) -> list[Problem]:
                 column = 1
             found[path].append(Problem(sources.display_path(Path(path)), number, column, "SPELL001", f"misspelt word '{word}'",
                                        f"write '{fix}', or add the word to ignore-words-list in pyproject.toml if it is right"))
-        for path in todo:
-            _SPELLING_CACHE[keys[path]] = found[path]
-    return [problem for key in keys.values() for problem in _SPELLING_CACHE[key]]
-
-
-PARALLEL_FROM = 200  # pages; below this, starting a second process costs more than it saves
-_RUN: tuple | None = None  # what the forked process needs: (checker, pages, anchors, references)
-
-
-def _check_pages(work: list[sources.Page]) -> list[Problem]:
-    checker, pages, anchors, references = _RUN
-    return [problem for page in work for problem in checker.page_problems(page, pages, anchors, references)]
+        if run.process.returncode not in (0, 65):  # 65: misspellings found; anything else: codespell itself failed
+            return [Problem("pyproject.toml", 1, 1, "SPELL001", f"codespell could not run (exit {run.process.returncode})",
+                            "run 'make install' again")]
+        for path in run.todo:
+            _SPELLING_CACHE[run.keys[path]] = found[path]
+    return [problem for key in run.keys.values() for problem in _SPELLING_CACHE[key]]
 
 
 class Checker:
@@ -278,6 +283,7 @@ class Checker:
         self.unknown_anchors: set[Path] = set()
 
     def run(self) -> list[Problem]:
+        spelling = start_spelling([self.docs, sources.DATA]) if self.spelling else None
         references, problems = sources.load_bibliography()
         self.problems += problems
         # One mistake, one message: a bibliography that cannot be read says so once, not once per citation.
@@ -304,26 +310,9 @@ class Checker:
                                 if any(marker in page.body for marker in unreadable | ({citations.MARKER} if not self.bibliography_loaded else set()))}
         self.check_config(pages)
         self.check_files()
-        work = list(pages.values())
-        spelled: list[Problem] = []
-        if len(work) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-            # A big site: a forked second process spells and checks a third of the pages (spelling costs about
-            # as much as another third), on the second core.
-            global _RUN
-            _RUN = (self, pages, anchors, references)
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                spelling = pool.apply_async(spelling_problems, ([self.docs, sources.DATA],)) if self.spelling else None
-                share = pool.apply_async(_check_pages, (work[2::3],))
-                for index, page in enumerate(work):
-                    if index % 3 != 2:
-                        self.problems += self.page_problems(page, pages, anchors, references)
-                self.problems += share.get()
-                spelled = spelling.get() if spelling else []
-            _RUN = None
-        else:
-            for page in work:
-                self.problems += self.page_problems(page, pages, anchors, references)
-            spelled = spelling_problems([self.docs, sources.DATA]) if self.spelling else []
+        for page in pages.values():
+            self.problems += self.page_problems(page, pages, anchors, references)
+        spelled = spelling_problems(spelling) if spelling else []
         # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
         reported = {(p.path, p.line) for p in self.problems}
         self.problems += [p for p in spelled if (p.path, p.line) not in reported]
@@ -505,9 +494,6 @@ class Checker:
             previous = line
             if "[" in line or "(@" in line:
                 self.check_citations(line, offset, references, add)
-            for match in HYPE.finditer(line):
-                add(offset, match.start() + 1, "HYPE001", f"hype word '{match.group(0)}'",
-                    "describe the evidence plainly: say what was measured, in how many people, for how long")
             if "](" in line:
                 for match in LINK.finditer(line):
                     bang, text, target = match.groups()
@@ -541,7 +527,14 @@ class Checker:
             finding = allowlist.url_finding("src" if label in image_labels else "href", html_lib.unescape(target))
             if finding and finding.code != "LINK001":
                 add(offset, 1, finding.code, finding.message, finding.fix)
-        self.check_html("\n".join(prose), add)
+        prose_text = "\n".join(prose)
+        index = None
+        for match in HYPE.finditer(prose_text):  # one pass over the page, not one call per line
+            index = index or LineIndex(prose_text)
+            line_offset, column = index.position(match.start())
+            add(line_offset, column, "HYPE001", f"hype word '{match.group(0)}'",
+                "describe the evidence plainly: say what was measured, in how many people, for how long")
+        self.check_html(prose_text, add)
         if not has_text:
             self.problems.append(Problem(shown, first, 1, "PAGE001", "page has no text",
                                          "write the page, or remove it and its entry in mkdocs.yml's nav"))

@@ -280,20 +280,6 @@ def test_unquoted_alt_counts_as_alt_text():
     assert checker.problems == []
 
 
-def test_a_big_site_checked_in_two_processes_gives_the_same_report(tmp_path, monkeypatch):
-    """From PARALLEL_FROM pages a forked process checks a third of the pages and spells; the report is the same."""
-    docs = tmp_path / "docs"
-    shutil.copytree(SUPPORT, docs)
-    for name in ("hype_words.md", "spelling.md", "broken_anchor.md", "long_sentence.md", "disable_without_reason.md"):
-        shutil.copy(CORPUS / name, docs / name)
-    serial = Checker(docs=docs, today=TODAY).run()
-    check._SPELLING_CACHE.clear()
-    monkeypatch.setattr(check, "PARALLEL_FROM", 2)
-    parallel = Checker(docs=docs, today=TODAY).run()
-    assert parallel == serial
-    assert {p.code for p in serial} >= {"HYPE001", "SPELL001", "LINK002", "READ003", "CHECK001"}
-
-
 def test_md_in_html_switch_is_not_an_attribute_readers_get():
     checker = Checker(today=TODAY, readability_checks=False)
     body = '<div class="note" markdown>\nSome **text**.\n</div>\n' + GLANCE
