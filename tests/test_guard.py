@@ -184,6 +184,7 @@ def test_zensical_reports_the_guard_and_publishes_the_page_sanitized(tmp_path):
     text = page.read_text(encoding="utf-8")
     source, code, line = REFUSED["attr_list_onclick"]
     text = re.sub(r"(?m)^title: .*$", "title: " + FIELDS["title"], text, count=1)
+    text = re.sub(r"(?m)^description: .*$", "description: " + FIELDS["description"], text, count=1)
     page.write_text(text + "\n" + source, encoding="utf-8")
     result = subprocess.run([str(executable), "build", "--clean"], cwd=project, capture_output=True, text=True,
                             env={**ENV, "PYTHONPATH": str(project)})
@@ -194,7 +195,10 @@ def test_zensical_reports_the_guard_and_publishes_the_page_sanitized(tmp_path):
     assert result.returncode == 0 and "No issues found" in output, output  # the behaviour pinned above
     built = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert "alert(1)" not in built and "A paragraph." in built
+    assert "<img src=x onerror" not in built and "&lt;img src=x onerror" in built
     assert re.search(r"<title>&lt;script&gt;alert\(&#x27;title&#x27;\)", built), "the <title> override escapes under Zensical too"
+    for other in (project / "site").rglob("*.html"):  # header and <meta name="description"> too (overrides/main.html)
+        assert "<script>alert('title')" not in other.read_text(encoding="utf-8"), other
 
 
 # --- Any input: reported, never raised ---------------------------------------------------
