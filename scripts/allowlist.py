@@ -51,6 +51,10 @@ TAGS: dict[str, str] = {
     "aside": "the crisis box (crisis extension)",
     "details": "collapsible notes (pymdownx.details)",
     "summary": "the visible line of a collapsible note",
+    "time": "a machine-readable date for dated statements ('As of November 2026')",
+    "caption": "a table's title",
+    "figure": "an image with its caption",
+    "figcaption": "the caption",
 }
 
 # --- Attributes ---------------------------------------------------------------------------
@@ -62,8 +66,10 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "class": "styling hooks the extensions set (admonition, footnote, crisis, reference); no behaviour",
         "title": "glossary definitions on <abbr>, link titles, permalink labels",
         "data-search-exclude": "keeps the crisis box and per-page reference lists out of the search index",
+        "aria-label": "an accessible name for a generated box or list",
     },
-    "a": {"href": "the link target (URL_SCHEMES; see url_problem)"},
+    "time": {"datetime": "the date in ISO form"},
+    "a": {"href": "the link target (URL_SCHEMES; see url_finding)"},
     "img": {
         "src": "the image, under docs/ (same host only)",
         "alt": "the text alternative every image needs (IMG001)",

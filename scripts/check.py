@@ -17,9 +17,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import html as html_lib
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -58,6 +59,7 @@ ATTR_TAG = {"href": "a", "src": "img", "alt": "img", "width": "img", "height": "
 MISTYPED_AT = re.compile(r"\((@[a-z][a-z0-9]*(?:\s*;\s*@[a-z][a-z0-9]*)*)\)")
 BARE_KEY = re.compile(r"(?<![!\]\w])\[([a-z][a-z0-9]*\d[a-z0-9]*)\](?![(\[:])")
 MARKER_LIKE = re.compile(r"^\s*\[([A-Za-z][A-Za-z -]*)\]\s*$")
+SNIPPET_BLOCK = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
 SNIPPET = re.compile(r"^\s*;?-{1,}8<-{1,}\s+([\"'])(.+?)\1")
 DISABLE = re.compile(r"<!--\s*check:\s*disable=([\w,]*)(?:\s+reason=\"([^\"]*)\")?\s*-->")
 ALWAYS_ON = {"HTML001", "HTML002", "HTML003", "HTML004", "HTML005", "HTML006", "LINK003", "LINK004", "TEXT001", "TEXT002",
@@ -220,26 +222,36 @@ def _codespell_words() -> str:
     return str(settings.get("ignore-words-list", ""))
 
 
-def spelling_problems(folders: list[Path]) -> list[Problem]:
-    """codespell (as a library) over the Markdown and YAML files of docs/ and data/, with pyproject.toml's word list."""
-    import contextlib
-    import io
+@dataclass
+class Spelling:
+    """A codespell run over the files not spelled before, in a child process beside the check (the second core)."""
 
-    from codespell_lib import main as codespell
+    keys: dict[str, tuple[str, float, int]]
+    todo: list[str]
+    process: subprocess.Popen | None = None
 
+
+def start_spelling(folders: list[Path]) -> Spelling:
+    """codespell over the Markdown and YAML files of docs/ and data/, with pyproject.toml's word list."""
     files = sorted(p for folder in folders if folder.exists() for p in folder.rglob("*") if p.suffix in (".md", ".yaml", ".yml"))
     keys = {}
     for path in files:
         stat = path.stat()
         keys[str(path)] = (str(path), stat.st_mtime, stat.st_size)
-    todo = [path for path, key in keys.items() if key not in _SPELLING_CACHE]
-    if todo:
+    run = Spelling(keys, [path for path, key in keys.items() if key not in _SPELLING_CACHE])
+    if run.todo:
         words = _codespell_words()
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            codespell(*(["-L", words] if words else []), "--", *todo)
-        found: dict[str, list[Problem]] = {path: [] for path in todo}
-        for line in out.getvalue().splitlines():
+        command = [sys.executable, "-m", "codespell_lib", *(["-L", words] if words else []), "--", *run.todo]
+        run.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                       encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return run
+
+
+def spelling_problems(run: Spelling) -> list[Problem]:
+    if run.process is not None:
+        out, _ = run.process.communicate(timeout=300)
+        found: dict[str, list[Problem]] = {path: [] for path in run.todo}
+        for line in out.splitlines():
             match = re.match(r"^(.*?):(\d+): (\S+) ==> (.+)$", line)
             if not match or match.group(1) not in found:
                 continue
@@ -251,18 +263,12 @@ def spelling_problems(folders: list[Path]) -> list[Problem]:
                 column = 1
             found[path].append(Problem(sources.display_path(Path(path)), number, column, "SPELL001", f"misspelt word '{word}'",
                                        f"write '{fix}', or add the word to ignore-words-list in pyproject.toml if it is right"))
-        for path in todo:
-            _SPELLING_CACHE[keys[path]] = found[path]
-    return [problem for key in keys.values() for problem in _SPELLING_CACHE[key]]
-
-
-PARALLEL_FROM = 200  # pages; below this, starting a second process costs more than it saves
-_RUN: tuple | None = None  # what the forked process needs: (checker, pages, anchors, references)
-
-
-def _check_pages(work: list[sources.Page]) -> list[Problem]:
-    checker, pages, anchors, references = _RUN
-    return [problem for page in work for problem in checker.page_problems(page, pages, anchors, references)]
+        if run.process.returncode not in (0, 65):  # 65: misspellings found; anything else: codespell itself failed
+            return [Problem("pyproject.toml", 1, 1, "SPELL001", f"codespell could not run (exit {run.process.returncode})",
+                            "run 'make install' again")]
+        for path in run.todo:
+            _SPELLING_CACHE[run.keys[path]] = found[path]
+    return [problem for key in run.keys.values() for problem in _SPELLING_CACHE[key]]
 
 
 class Checker:
@@ -275,15 +281,20 @@ class Checker:
         self.problems: list[Problem] = []
         self.bibliography_loaded = True
         self.statuses: dict[str, sources.Status] = {}
+        self.unknown_anchors: set[Path] = set()
 
     def run(self) -> list[Problem]:
+        spelling = start_spelling([self.docs, sources.DATA]) if self.spelling else None
         references, problems = sources.load_bibliography()
         self.problems += problems
         # One mistake, one message: a bibliography that cannot be read says so once, not once per citation.
         self.bibliography_loaded = not any(p.code.startswith(("YAML", "ENC", "FILE")) or p.code == "BIB001" for p in problems)
         terms, problems = sources.load_glossary()
         self.problems += problems
-        self.problems += sources.load_crisis()[1]
+        unreadable = {glossary.MARKER} if any(p.code.startswith(("YAML", "ENC", "FILE")) or p.code == "GLO001" for p in problems) else set()
+        crisis_problems = sources.load_crisis()[1]
+        self.problems += crisis_problems
+        unreadable |= {crisis.MARKER} if crisis_problems else set()
         self.problems += sources.load_editions()[1]
         known_keys = set(references) if self.bibliography_loaded else None
         self.statuses, problems = sources.load_regulatory(known_keys=known_keys, today=self.today)
@@ -305,26 +316,14 @@ class Checker:
                  for m in citations.CITATION.finditer(line) for key in citations.parse_keys(m.group(1)) or []}
         anchors = {path: page_anchors(replace(page, body=self.rendered(page)), terms, cited & set(references))
                    for path, page in pages.items()}
+        # One mistake, one message: anchors generated from a data file that cannot be read are not checked.
+        self.unknown_anchors = {path for path, page in pages.items()
+                                if any(marker in page.body for marker in unreadable | ({citations.MARKER} if not self.bibliography_loaded else set()))}
         self.check_config(pages)
         self.check_files()
-        work = list(pages.values())
-        spelled: list[Problem] = []
-        if len(work) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-            # A big site: a forked second process spells and checks half the pages, on the second core.
-            global _RUN
-            _RUN = (self, pages, anchors, references)
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                spelling = pool.apply_async(spelling_problems, ([self.docs, sources.DATA],)) if self.spelling else None
-                other_half = pool.apply_async(_check_pages, (work[1::2],))
-                for page in work[::2]:
-                    self.problems += self.page_problems(page, pages, anchors, references)
-                self.problems += other_half.get()
-                spelled = spelling.get() if spelling else []
-            _RUN = None
-        else:
-            for page in work:
-                self.problems += self.page_problems(page, pages, anchors, references)
-            spelled = spelling_problems([self.docs, sources.DATA]) if self.spelling else []
+        for page in pages.values():
+            self.problems += self.page_problems(page, pages, anchors, references)
+        spelled = spelling_problems(spelling) if spelling else []
         # One mistake, one message: a line that already has a problem ('descripton:') is not also a misspelling.
         reported = {(p.path, p.line) for p in self.problems}
         self.problems += [p for p in spelled if (p.path, p.line) not in reported]
@@ -418,6 +417,9 @@ class Checker:
                 continue
             suffix, shown = path.suffix.lower(), sources.display_path(path)
             if suffix in IMAGE_TYPES:
+                if not image_signature_matches(path, suffix):
+                    self.problems.append(Problem(shown, 1, 1, "FILE003", f"'{path.name}' is not a {suffix[1:].upper()} image",
+                                                 "export the image again; a file named as an image must be one"))
                 continue
             if suffix == ".svg":
                 self.problems += svg_problems(path, shown)
@@ -459,17 +461,25 @@ class Checker:
         """'--8<-- "file"' includes: the file exists under the snippets folder, and the path stays inside docs/."""
         base = (self.docs / "includes").resolve()
         docs = self.docs.resolve()
+        in_block = False
         for offset, line in prose_lines(page.body):
-            match = SNIPPET.match(line)
-            if not match:
+            if SNIPPET_BLOCK.match(line):  # '--8<--' alone opens and closes a list of files, one a line
+                in_block = not in_block
                 continue
-            name, line_no = match.group(2).split(":")[0], page.body_first_line + offset
+            match = SNIPPET.match(line)
+            if in_block and line.strip() and not line.lstrip().startswith(";"):
+                name, column = line.strip().split(":")[0], len(line) - len(line.lstrip()) + 1
+            elif match:
+                name, column = match.group(2).split(":")[0], match.start(2) + 1
+            else:
+                continue
+            line_no = page.body_first_line + offset
             target = (base / name).resolve()
             if Path(name).is_absolute() or not target.is_relative_to(docs):
-                self.problems.append(Problem(page.shown, line_no, match.start(2) + 1, "SNIP002",
+                self.problems.append(Problem(page.shown, line_no, column, "SNIP002",
                                              f"snippet '{name}' is outside docs/", "include only files kept in docs/includes/"))
             elif not target.is_file():
-                self.problems.append(Problem(page.shown, line_no, match.start(2) + 1, "SNIP001",
+                self.problems.append(Problem(page.shown, line_no, column, "SNIP001",
                                              f"snippet '{name}' does not exist in docs/includes/", "create it or fix the name"))
 
     # --- body rules -----------------------------------------------------------
@@ -513,9 +523,6 @@ class Checker:
             previous = line
             if "[" in line or "(@" in line:
                 self.check_citations(line, offset, references, add)
-            for match in HYPE.finditer(line):
-                add(offset, match.start() + 1, "HYPE001", f"hype word '{match.group(0)}'",
-                    "describe the evidence plainly: say what was measured, in how many people, for how long")
             if "](" in line:
                 for match in LINK.finditer(line):
                     bang, text, target = match.groups()
@@ -549,7 +556,14 @@ class Checker:
             finding = allowlist.url_finding("src" if label in image_labels else "href", html_lib.unescape(target))
             if finding and finding.code != "LINK001":
                 add(offset, 1, finding.code, finding.message, finding.fix)
-        self.check_html("\n".join(prose), add)
+        prose_text = "\n".join(prose)
+        index = None
+        for match in HYPE.finditer(prose_text):  # one pass over the page, not one call per line
+            index = index or LineIndex(prose_text)
+            line_offset, column = index.position(match.start())
+            add(line_offset, column, "HYPE001", f"hype word '{match.group(0)}'",
+                "describe the evidence plainly: say what was measured, in how many people, for how long")
+        self.check_html(prose_text, add)
         if not has_text:
             self.problems.append(Problem(shown, first, 1, "PAGE001", "page has no text",
                                          "write the page, or remove it and its entry in mkdocs.yml's nav"))
@@ -645,6 +659,8 @@ class Checker:
             if tag_problem:
                 add(offset, column, tag_problem.code, tag_problem.message, tag_problem.fix)
             for name, value in attrs:
+                if name == "markdown":
+                    continue  # md_in_html's switch ('<div markdown>'): consumed by the build, never published
                 if not tag_problem:
                     finding = allowlist.attribute_finding(tag, name, value)
                 elif name.startswith("on") or name in allowlist.URL_ATTRIBUTES:  # a refused tag: say also what it would run or load
@@ -693,10 +709,12 @@ class Checker:
             if item:
                 flush()
                 line = " " * item.end() + line[item.end():]  # blanked, not cut, so columns stay right
-            cleaned = citations.CITATION.sub(lambda m: " " * len(m.group(0)), line)
-            cleaned = LINK.sub(lambda m: m.group(2) + " " * (len(m.group(0)) - len(m.group(2))), cleaned)
-            cleaned = ATTR_LIST.sub(lambda m: " " * len(m.group(0)), cleaned)
-            paragraph.append((offset, cleaned))
+            if "[" in line:
+                line = citations.CITATION.sub(lambda m: " " * len(m.group(0)), line)
+                line = LINK.sub(lambda m: m.group(2) + " " * (len(m.group(0)) - len(m.group(2))), line)
+            if "{" in line:
+                line = ATTR_LIST.sub(lambda m: " " * len(m.group(0)), line)
+            paragraph.append((offset, line))
         flush()
 
     def check_readability(self, page: sources.Page) -> None:
@@ -750,7 +768,7 @@ class Checker:
                     self.problems.append(Problem(page.shown, line_no, column, "LINK001", f"link target '{target}' does not exist"
                                                  f"{sources.did_you_mean(path_part, names)}",
                                                  "check the file name and the ../ steps from this page's folder"))
-                elif parts.fragment and parts.fragment not in anchors[destination]:
+                elif parts.fragment and parts.fragment not in anchors[destination] and destination not in self.unknown_anchors:
                     self.problems.append(Problem(page.shown, line_no, column, "LINK002",
                                                  f"'{pages[destination].shown}' has no anchor '#{parts.fragment}'"
                                                  f"{sources.did_you_mean(parts.fragment, anchors[destination])}",
@@ -786,6 +804,20 @@ def apply_disables(page: sources.Page, problems: list[Problem]) -> list[Problem]
             continue
         off.setdefault(number + 1, set()).update(codes)
     return [p for p in kept if p.code not in off.get(p.line, ())]
+
+
+IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                    ".gif": (b"GIF87a", b"GIF89a"), ".ico": (b"\x00\x00\x01\x00",)}
+
+
+def image_signature_matches(path: Path, suffix: str) -> bool:
+    """The file starts as its type says (an HTML page named .png is not published as an image)."""
+    head = path.read_bytes()[:16]
+    if suffix == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if suffix == ".avif":
+        return head[4:12] in (b"ftypavif", b"ftypavis")
+    return head.startswith(IMAGE_SIGNATURES[suffix])
 
 
 def svg_problems(path: Path, shown: str) -> list[Problem]:

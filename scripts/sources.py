@@ -693,7 +693,7 @@ def markup_problems(page: Page) -> list[Problem]:
     review = meta.get("clinical_review") if isinstance(meta.get("clinical_review"), dict) else {}
     texts = [("title", meta.get("title")), ("description", meta.get("description")),
              ("clinical_review", review.get("name")), ("clinical_review", review.get("role"))]
-    changes = meta.get("changes") if isinstance(meta.get("changes"), list) else []  # a malformed list is FM reported elsewhere
+    changes = meta.get("changes") if isinstance(meta.get("changes"), list) else []  # anything else is FM011's
     texts += [("changes", c.get("summary")) for c in changes if isinstance(c, dict)]
     problems = []
     for name, value in texts:
@@ -779,7 +779,9 @@ def _validate_clinical_review(review: Any, line: int, shown: str, today: dt.date
         return []
     fix = "write 'status: pending', or 'status: reviewed' with name, role and date of a real clinician's review"
     if not isinstance(review, dict) or review.get("status") not in ("pending", "reviewed"):
-        return [Problem(shown, line, 1, "FM010", "clinical_review.status must be 'pending' or 'reviewed'", fix)]
+        hint = "".join(did_you_mean(key, ("status", "name", "role", "date")) for key in review
+                       if key not in ("status", "name", "role", "date")) if isinstance(review, dict) else ""
+        return [Problem(shown, line, 1, "FM010", f"clinical_review.status must be 'pending' or 'reviewed'{hint}", fix)]
     if review["status"] == "reviewed":
         missing = [f for f in ("name", "role", "date") if not review.get(f)]
         if missing:

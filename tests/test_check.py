@@ -167,6 +167,8 @@ def test_did_you_mean_names_the_fix(tmp_path):
     assert "(did you mean 'description'?)" in first("misspelt_required_field.md")
     assert "(did you mean '[REFERENCES]'?)" in first("mistyped_marker.md")
     assert "(did you mean 'definition'?)" in str(sources.load_glossary(CORPUS / "glossary_misspelt_field.yaml")[1][0])
+    misspelt_status = sources._validate_clinical_review({"staus": "pending"}, 8, "x.md", TODAY)
+    assert "(did you mean 'status'?)" in str(misspelt_status[0])
 
 
 def test_no_rule_is_quadratic_on_adversarial_input():
@@ -278,15 +280,22 @@ def test_unquoted_alt_counts_as_alt_text():
     assert checker.problems == []
 
 
-def test_a_big_site_checked_in_two_processes_gives_the_same_report(tmp_path, monkeypatch):
-    """From PARALLEL_FROM pages a forked process checks half the pages and spells; the report is the same."""
+def test_md_in_html_switch_is_not_an_attribute_readers_get():
+    checker = Checker(today=TODAY, readability_checks=False)
+    body = '<div class="note" markdown>\nSome **text**.\n</div>\n' + GLANCE
+    checker.check_body(sources.Page(Path("docs/x.md"), {}, body, 15), {})
+    assert checker.problems == []
+
+
+def test_a_broken_glossary_is_one_message_not_one_per_link_to_its_anchors(tmp_path, monkeypatch):
+    broken = tmp_path / "glossary.yaml"
+    broken.write_text("- term: Infusion\n  definition: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(sources.load_glossary, "__defaults__", (broken,))
     docs = tmp_path / "docs"
     shutil.copytree(SUPPORT, docs)
-    for name in ("hype_words.md", "spelling.md", "broken_anchor.md", "long_sentence.md", "disable_without_reason.md"):
-        shutil.copy(CORPUS / name, docs / name)
-    serial = Checker(docs=docs, today=TODAY).run()
-    check._SPELLING_CACHE.clear()
-    monkeypatch.setattr(check, "PARALLEL_FROM", 2)
-    parallel = Checker(docs=docs, today=TODAY).run()
-    assert parallel == serial
-    assert {p.code for p in serial} >= {"HYPE001", "SPELL001", "LINK002", "READ003", "CHECK001"}
+    glossary_page = (SUPPORT / "target.md").read_text(encoding="utf-8").replace("## Dosing and safety", "[GLOSSARY]")
+    (docs / "glossary.md").write_text(glossary_page, encoding="utf-8")
+    linking = (CORPUS / "broken_anchor.md").read_text(encoding="utf-8").replace("target.md#", "glossary.md#")
+    (docs / "links.md").write_text(linking, encoding="utf-8")
+    problems = Checker(docs=docs, today=TODAY).run()
+    assert [(Path(p.path).name, p.code) for p in problems] == [("glossary.yaml", "YAML001")], problems

@@ -100,7 +100,7 @@ def test_allow_list_matches_nh3_on_allowed_markup():
         values = {"href": "https://example.org/", "src": "assets/x.png", "style": "text-align: center;", "start": "3"}
         attrs = " ".join(f'{name}="{values.get(name, "v")}"' for name in attributes)
         html = f"<{tag} {attrs}>x</{tag}>" if tag not in ("br", "hr", "img") else f"<{tag} {attrs}>"
-        if tag in ("li", "dt", "dd", "table", "tr", "td", "th", "thead", "tbody", "summary"):
+        if tag in ("li", "dt", "dd", "table", "caption", "tr", "td", "th", "thead", "tbody", "summary", "figcaption"):
             continue  # only valid inside their parents; covered by the Markdown test above
         assert guard.differences(html)[0] == [], html
     assert all(reason.strip() for reason in allowlist.TAGS.values())
@@ -183,12 +183,37 @@ def test_zensical_reports_the_guard_and_publishes_the_page_sanitized(tmp_path):
     page = project / "docs" / "about.md"
     text = page.read_text(encoding="utf-8")
     source, code, line = REFUSED["attr_list_onclick"]
+    text = re.sub(r"(?m)^title: .*$", "title: " + FIELDS["title"], text, count=1)
+    text = re.sub(r"(?m)^description: .*$", "description: " + FIELDS["description"], text, count=1)
     page.write_text(text + "\n" + source, encoding="utf-8")
     result = subprocess.run([str(executable), "build", "--clean"], cwd=project, capture_output=True, text=True,
                             env={**ENV, "PYTHONPATH": str(project)})
+    assert len(re.findall(r"docs/about\.md:2:1: FM016 ", result.stdout + result.stderr)) == 1, result.stdout + result.stderr
     output = result.stdout + result.stderr
     expected_line = text.count("\n") + 1 + line
     assert re.search(rf"docs/about\.md:{expected_line}:\d+: {code} rendered HTML: event handler 'onclick'", output), output
     assert result.returncode == 0 and "No issues found" in output, output  # the behaviour pinned above
     built = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert "alert(1)" not in built and "A paragraph." in built
+    assert "<img src=x onerror" not in built and "&lt;img src=x onerror" in built
+    assert re.search(r"<title>&lt;script&gt;alert\(&#x27;title&#x27;\)", built), "the <title> override escapes under Zensical too"
+    for other in (project / "site").rglob("*.html"):  # header and <meta name="description"> too (overrides/main.html)
+        assert "<script>alert('title')" not in other.read_text(encoding="utf-8"), other
+
+
+# --- Any input: reported, never raised ---------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(["<a href='x'>", "</a>", "<p", ">", "<", "&#115;", "&", "\"", "'", "=", "onclick", "<script>", "</script>",
+                          "<!--", "-->", "<table>", "<td>", "x", " ", "\n", "<img src=//e.com/x alt=a>", "style=", "<svg>",
+                          "javascript:", "<b>", "</b>", "<![CDATA[", "<?x?>", "<textarea>", "{: #a }"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_any_html_is_judged_without_raising(fragment):
+    found, cleaned = guard.differences(fragment)
+    assert all(finding.code and finding.message for *_, finding in found)
+    if not found:  # nothing reported: the sanitizer keeps every tag, attribute and text
+        assert guard.tokens(fragment) == guard.tokens(cleaned)

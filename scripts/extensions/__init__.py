@@ -4,6 +4,12 @@ They run under MkDocs and under Zensical alike, because both hand every page
 to Python-Markdown. Links they generate are written relative to `docs/`
 (a leading `/`); `DocsLinks` then makes them relative to the page being
 rendered ("../get-help.md"), the one form both generators turn into URLs.
+
+Every page's finished HTML must pass the allow-list (scripts/allowlist.py), which
+the guard (guard.py) checks last. An extension that must emit something outside
+it (the FAQ's JSON-LD <script>) stores that exact block with `guard.trust(md, html)`
+and puts the returned placeholder in the tree; a marker line an extension replaces
+is a module constant named ...MARKER, which the content check then knows.
 """
 
 from __future__ import annotations

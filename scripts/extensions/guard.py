@@ -20,6 +20,7 @@ never serves the markup.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -28,12 +29,15 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from .. import allowlist, sources
 from . import log, rendered_page
 
 TRUSTED = "guide_trusted_html"  # attribute on the Markdown instance: exact HTML fragments the guide generated
 SOURCE = "guide_guard_source"  # attribute on the Markdown instance: the page's Markdown lines, for line numbers
+TREE_DONE = "guide_guard_tree_done"  # attribute on the Markdown instance: the page's tree is final
+REPORTED = "guide_guard_reported"  # attribute on the Markdown instance: front-matter messages already given
 
 
 def trust(md: Markdown, fragment: str) -> str:
@@ -73,11 +77,39 @@ def tokens(text: str) -> tuple[list[tuple[str, list[tuple[str, str]]]], str]:
     return parser.tags, "".join(parser.texts)
 
 
+START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+END_TAG = re.compile(r"</[a-zA-Z][a-zA-Z0-9-]*\s*>")
+ATTRIBUTE = re.compile(r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+UNUSUAL = re.compile(r"<[!?]|<script|<style|<textarea|<title|<xmp|<plaintext|<noscript|<iframe|<noembed|<noframes", re.I)
+
+
+def quick_tokens(text: str):
+    """Start tags (with decoded attributes) and decoded text, by regular expression: for well-formed HTML only.
+
+    Python-Markdown's output and nh3's are both well formed. Anything unusual (comments, CDATA,
+    processing instructions, raw-text elements) goes to the HTML parser instead, so a construct a
+    browser reads differently from these expressions can never make two different pages look alike.
+    """
+    tags, texts, position = [], [], 0
+    for match in START_TAG.finditer(text):
+        texts.append(text[position:match.start()])
+        attrs = [(m.group(1).lower(), html_lib.unescape(next((v for v in m.groups()[1:] if v is not None), "")))
+                 for m in ATTRIBUTE.finditer(match.group(2))]
+        tags.append((match.group(1).lower(), attrs))
+        texts.append("\x00")
+        position = match.end()
+    texts.append(text[position:])
+    return tags, html_lib.unescape(END_TAG.sub("", "".join(texts)))
+
+
 def differences(text: str) -> tuple[list[tuple[str, str, str, allowlist.Finding]], str]:
     """(tag, attribute, value, finding) for everything nh3 would change in `text`, and nh3's output."""
     cleaned = nh3.clean(text, **allowlist.nh3_arguments())
     if cleaned == text:
         return [], cleaned
+    if not UNUSUAL.search(text) and "<" not in END_TAG.sub("", START_TAG.sub("", text)) \
+            and quick_tokens(text) == quick_tokens(cleaned):
+        return [], cleaned  # the same page, serialised differently ('<hr />' and '<hr>', '&#160;' and '&nbsp;')
     (before, text_before), (after, text_after) = tokens(text), tokens(cleaned)
     if before == after and text_before == text_after:
         return [], cleaned  # the same page, serialised differently ('<hr />' and '<hr>', '&#160;' and '&nbsp;')
@@ -136,7 +168,16 @@ class SourcePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         setattr(self.md, SOURCE, list(lines))
         setattr(self.md, TRUSTED, [])
+        setattr(self.md, TREE_DONE, False)
         return lines
+
+
+class TreeDoneTreeprocessor(Treeprocessor):
+    """Runs after every other tree processor. Before it, postprocessors only see fragments: toc runs them on
+    each heading's text, which is part of the page the guard audits afterwards."""
+
+    def run(self, root) -> None:
+        setattr(self.md, TREE_DONE, True)
 
 
 class GuardPostprocessor(Postprocessor):
@@ -153,6 +194,8 @@ class GuardPostprocessor(Postprocessor):
         return self.docs / page if page else None
 
     def run(self, text: str) -> str:
+        if not getattr(self.md, TREE_DONE, True):
+            return text  # a heading's text, rendered by toc for the table of contents: audited with the page
         trusted = getattr(self.md, TRUSTED, [])
         keys = [f"GUIDETRUSTEDBLOCK{index}X" for index in range(len(trusted))]
         audited = text
@@ -174,8 +217,16 @@ class GuardPostprocessor(Postprocessor):
             page = sources.load_page(path) if path is not None else None
         except (sources.SourceError, OSError):
             return  # unreadable front matter is the content check's business (and the generator's own error)
-        for problem in sources.markup_problems(page) if page else []:
-            log.warning(str(problem))
+        converted = "\n".join(getattr(self.md, SOURCE, [])).strip("\n")
+        if page is None or not converted or not page.body.replace("\r\n", "\n").rstrip("\n").endswith(converted):
+            return  # a fragment (Zensical also converts titles with the page's Markdown): the page itself reports
+        reported = getattr(self.md, REPORTED, set())
+        setattr(self.md, REPORTED, reported)
+        for problem in sources.markup_problems(page):
+            # Zensical converts a page many times with one Markdown instance (MkDocs makes one per page and build).
+            if str(problem) not in reported:
+                reported.add(str(problem))
+                log.warning(str(problem))
 
     def report(self, found) -> None:
         lines = getattr(self.md, SOURCE, [])
@@ -205,6 +256,7 @@ class GuardExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(SourcePreprocessor(md), "guide_guard_source", 1000)
+        md.treeprocessors.register(TreeDoneTreeprocessor(md), "guide_guard_tree_done", -1000)
         # Last of all (raw HTML is restored at 30, '&' markers at 20): the HTML exactly as it will be published.
         md.postprocessors.register(GuardPostprocessor(md, Path(self.getConfig("docs_dir"))), "guide_guard", 0)
 
