@@ -64,15 +64,19 @@ def month_year(date: dt.date) -> str:
     return f"{date:%B} {date.year}"
 
 
-def _citations(keys: tuple[str, ...]) -> str:
-    return "[" + "; ".join(f"@{key}" for key in keys) + "]"
+def _citations(keys: tuple[str, ...], text: str = "") -> str:
+    """The mark after the status's last sentence: none when that sentence carries its own citation."""
+    last_sentence = re.split(r"(?<=[.!?])\s+", text.strip())[-1] if text else ""
+    if "[@" in last_sentence or not keys:
+        return ""
+    return " [" + "; ".join(f"@{key}" for key in keys) + "]"
 
 
 def sentence(status: sources.Status) -> str:
     """'As of December 2026, <text> [@a; @b].' The text's own full stop goes after the citations."""
     text = status.text.rstrip()
     stop = text[-1] if text[-1] in ".!?" else "."
-    return f"As of {month_year(status.as_of)}, {text.rstrip('.!?')} {_citations(status.cite)}{stop}{_recheck(status)}"
+    return f"As of {month_year(status.as_of)}, {text.rstrip('.!?')}{_citations(status.cite, text)}{stop}{_recheck(status)}"
 
 
 def _recheck(status: sources.Status) -> str:
@@ -86,7 +90,7 @@ def table(statuses: list[sources.Status]) -> list[str]:
         text = status.text.rstrip(".")
         cell = (text[:1].upper() + text[1:]).replace("|", "\\|")
         rows.append(f"| {markdown_escape(status.jurisdiction)} | {markdown_escape(status.product)} | "
-                    f"{cell} {_citations(status.cite)}.{_recheck(status)} | {status.as_of.day} {month_year(status.as_of)} |")
+                    f"{cell}{_citations(status.cite, text)}.{_recheck(status)} | {status.as_of.day} {month_year(status.as_of)} |")
     return rows
 
 
@@ -129,7 +133,7 @@ def further_info(sections: list[sources.InfoSection]) -> list[str]:
             lines += [section.intro, ""]
         for link in section.links:
             detail = f": {link.detail.rstrip('.')}" if link.detail else ""
-            cite = f" {_citations(link.cite)}" if link.cite else ""
+            cite = _citations(link.cite)
             lines.append(f"- [{markdown_escape(link.label)}]({link.url}){detail}{cite}.")
     return lines
 
