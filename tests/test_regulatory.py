@@ -216,3 +216,17 @@ def test_a_recheck_date_is_shown_to_readers():
     status = regulatory.cached_statuses()["us-telehealth-prescribing"]
     assert f"Re-check due {status.recheck_by.day} {regulatory.month_year(status.recheck_by)}" in text
     assert "Re-check due" not in render("[STATUS: uk-scotland-esketamine]").get_text()
+
+
+def test_a_status_whose_last_sentence_cites_its_source_gets_no_second_mark():
+    from scripts.extensions.regulatory import sentence
+    from scripts.sources import Status
+
+    def status(text: str) -> Status:
+        return Status("k", "England", "Esketamine", text, dt.date(2026, 12, 3), ("nice2022", "smc2258"), 1)
+
+    assert sentence(status("one thing [@nice2022]. Another thing [@smc2258]")) == \
+        "As of December 2026, one thing [@nice2022]. Another thing [@smc2258]."
+    assert sentence(status("one thing [@nice2022]. Another thing")) == \
+        "As of December 2026, one thing [@nice2022]. Another thing [@nice2022; @smc2258]."
+    assert sentence(status("a plain fact")) == "As of December 2026, a plain fact [@nice2022; @smc2258]."
