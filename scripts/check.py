@@ -116,6 +116,8 @@ class Checker:
         self.problems += problems
         self.problems += sources.load_crisis()[1]
         self.problems += sources.load_editions()[1]
+        reviewers, problems = sources.load_reviewers()
+        self.problems += problems
 
         pages: dict[Path, sources.Page] = {}
         for path in sources.content_pages(self.docs):
@@ -128,7 +130,7 @@ class Checker:
         anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
         self.check_nav(pages)
         for page in pages.values():
-            self.problems += sources.validate_front_matter(page, self.today)
+            self.problems += sources.validate_front_matter(page, self.today, reviewers)
             self.check_placeholders(page)
             self.check_body(page, references)
             self.check_links(page, pages, anchors)
