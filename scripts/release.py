@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import sources
+from . import printable, sources
 
 CONFIG = "mkdocs.release.yml"
 ALIAS = "latest"
@@ -143,6 +143,10 @@ def release(version: str, push: bool = False, root: Path = sources.ROOT) -> None
     else:
         # Republishing an older edition (a correction) must not move /latest/ backwards.
         _mike(root, "deploy", *config, "--alias-type", ALIAS_TYPE, *push_args, version)
+
+    # Accountability (scripts/printable.py): the whole edition as one printable PDF, committed beside it
+    # (and its /latest/ copy), which the edition's home page links.
+    printable.publish_edition_pdf(root, version, aliases=[ALIAS] if version == newest else [], push=push)
 
     listing = _mike(root, "list", *config, capture=True).strip()
     where = f"{BRANCH} and pushed it to origin" if push else f"the local {BRANCH} branch"
