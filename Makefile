@@ -6,6 +6,7 @@
 #   make bench     measurements (not part of the gate)
 #   make release VERSION=2026.11 [PUSH=1]   publish an edition with mike
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
+#   make review-packet   printable packet (HTML and PDF) of every page due for clinical review, in review-packet/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,7 +17,7 @@ PORT ?= 8000
 # Material prints an end-of-life notice on every build; the README explains the plan (Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build check test bench release new-page scores chromium clean
+.PHONY: install serve build check test bench release new-page review-packet scores chromium clean
 
 install: $(VENV)/.installed
 
@@ -61,5 +62,8 @@ new-page: install
 	@test -n "$(PAGE)" -a -n "$(TITLE)" || { echo 'Usage: make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep"' >&2; exit 2; }
 	$(BIN)/python -m scripts new-page "$(PAGE)" "$(TITLE)" $(if $(REGULATORY),--regulatory)
 
+review-packet: install chromium
+	$(BIN)/python -m scripts review-packet
+
 clean:
-	rm -rf site .pytest_cache .hypothesis bench-results
+	rm -rf site .pytest_cache .hypothesis bench-results review-packet

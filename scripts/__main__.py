@@ -7,6 +7,7 @@
   scores     readability figures for every page
   review-due pages past or near their review date (Markdown; empty when none)
   link-report  turn linkchecker's CSV output into a Markdown issue body
+  review-packet  one printable document (HTML and PDF) of every page due for clinical review
 """
 
 from __future__ import annotations
@@ -97,6 +98,21 @@ def cmd_link_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_packet(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .printable import PrintError
+    from .review_packet import build_packet
+
+    try:
+        html_file, pdf, count = build_packet(Path(args.out))
+    except PrintError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{count} page(s) due for clinical review. Wrote {html_file} and {pdf}.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -133,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
     link_report.set_defaults(func=cmd_link_report)
+
+    packet = commands.add_parser("review-packet", help="printable packet of every page due for clinical review")
+    packet.add_argument("--out", default="review-packet", help="folder for review-packet.html and review-packet.pdf")
+    packet.set_defaults(func=cmd_review_packet)
 
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")
