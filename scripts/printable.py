@@ -55,7 +55,9 @@ def html_to_pdf(source: Path, pdf: Path) -> Path:
                 page.emulate_media(media="print")
                 page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
                          header_template="<span></span>", footer_template=FOOTER,
-                         margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                         margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                         # Tagged (headings, lists, links for screen readers) and with bookmarks from the headings.
+                         tagged=True, outline=True)
             finally:
                 browser.close()
     except PlaywrightError as error:

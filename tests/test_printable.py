@@ -61,6 +61,8 @@ def test_build_edition_pdf_prints_every_page_of_a_built_site(built_site, tmp_pat
     assert pdf_pages(data) >= len(nav_order()) + 2
     # The document's title, which PDF readers show, names the edition and its date, as the cover does.
     assert rb"/Title (Ketamine for depression, edition 2026.12 \(3 December 2026\))" in data
+    # Tagged for screen readers, with bookmarks (the PDF's outline) from the headings.
+    assert b"/StructTreeRoot" in data and b"/Outlines" in data
     assert not list(site.glob(".print-*")), "the combined page must not be left in the site"
 
 
