@@ -508,7 +508,8 @@ def load_reviewers(path: Path = REVIEWERS) -> tuple[dict[str, Reviewer], list[Pr
                                     "use lower-case letters, digits and hyphens, e.g. 'a-clinician'"))
             continue
         if key in reviewers:
-            problems.append(Problem(shown, line, 1, "RVW002", f"duplicate reviewer id '{key}' (first on line {reviewers[key].line})",
+            problems.append(Problem(shown, line, 1, "RVW002",
+                                    f"duplicate reviewer id '{key}' (first on line {reviewers[key].line})",
                                     "give each reviewer one entry"))
             continue
         missing = [f for f in ("name", "role") if not isinstance(entry.get(f), str) or not entry[f].strip()]
@@ -518,7 +519,8 @@ def load_reviewers(path: Path = REVIEWERS) -> tuple[dict[str, Reviewer], list[Pr
         conflicts = entry.get("conflicts")
         if not isinstance(conflicts, str) or not conflicts.strip():
             problems.append(Problem(shown, line, 1, "RVW004", f"reviewer '{key}' has no conflicts of interest statement",
-                                    "write conflicts: with the reviewer's own declaration, e.g. 'None declared.' if that is what they declared"))
+                                    "write conflicts: with the reviewer's own declaration, "
+                                    "e.g. 'None declared.' if that is what they declared"))
             continue
         url = entry.get("url")
         if url is not None and not (isinstance(url, str) and url.startswith("https://")):
@@ -694,7 +696,8 @@ def _validate_clinical_review(review: Any, line: int, shown: str, today: dt.date
         problems.append(Problem(shown, *at("reviewer"), "CLIN001", f"unknown clinical reviewer '{reviewer}'", hint))
     reviewed = parse_version(str(review["version"])) if isinstance(review["version"], str) else None
     if reviewed is None:
-        problems.append(Problem(shown, *at("version"), "CLIN002", f"reviewed version '{review['version']}' is not MAJOR.MINOR.PATCH",
+        problems.append(Problem(shown, *at("version"), "CLIN002",
+                                f"reviewed version '{review['version']}' is not MAJOR.MINOR.PATCH",
                                 "write the page version the clinician reviewed, quoted: version: '1.2.0'"))
     elif page_version and reviewed > page_version:
         current = ".".join(map(str, page_version))

@@ -59,7 +59,8 @@ def bump_version(project: Path, new: str = "1.1.0") -> None:
     page = project / PAGE
     text = page.read_text(encoding="utf-8")
     text = text.replace("version: 1.0.0\n", f"version: {new}\n", 1)
-    text = text.replace("changes:\n", f"changes:\n  - version: {new}\n    date: 2026-12-01\n    summary: Added a sentence (test).\n", 1)
+    entry = f"  - version: {new}\n    date: 2026-12-01\n    summary: Added a sentence (test).\n"
+    text = text.replace("changes:\n", "changes:\n" + entry, 1)
     page.write_text(text, encoding="utf-8")
 
 
@@ -229,7 +230,13 @@ def test_one_git_log_serves_every_page(git_project, monkeypatch):
 
     calls = []
     real_run = subprocess.run
-    monkeypatch.setattr(accountability.subprocess, "run", lambda *a, **k: ("log" in a[0] and calls.append(a)) or real_run(*a, **k))
+
+    def counting_run(command, *args, **kwargs):
+        if "log" in command:
+            calls.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(accountability.subprocess, "run", counting_run)
     accountability._authors.cache_clear()
     docs = git_project / "docs"
     assert accountability.page_authors(docs, "guide/benefits.md") == ("Ada Example", "Grace Exämple")

@@ -90,7 +90,8 @@ CHANGE = st.fixed_dictionaries({}, optional={
 REVIEW = st.fixed_dictionaries({}, optional={
     "status": st.one_of(st.sampled_from(["pending", "reviewed", "done"]), VALUES),
     "name": VALUES, "role": VALUES, "date": st.one_of(DATES, VALUES),
-    "reviewer": st.one_of(st.sampled_from(["a-clinician", ""]), VALUES), "version": st.one_of(st.sampled_from(["1.0.0", "9.0.0"]), VALUES),
+    "reviewer": st.one_of(st.sampled_from(["a-clinician", ""]), VALUES),
+    "version": st.one_of(st.sampled_from(["1.0.0", "9.0.0"]), VALUES),
 })
 FIELDS = {
     "title": VALUES,
