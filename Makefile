@@ -54,7 +54,7 @@ test: install chromium
 bench: install chromium
 	$(BIN)/python -m scripts bench
 
-release: install
+release: install chromium
 	@test -n "$(VERSION)" || { echo "Usage: make release VERSION=2026.11 [PUSH=1]" >&2; exit 2; }
 	$(BIN)/python -m scripts release $(VERSION) $(if $(PUSH),--push)
 

@@ -64,11 +64,12 @@ def cmd_new_page(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from .printable import PrintError
     from .release import ReleaseError, release
 
     try:
         release(args.version, push=args.push)
-    except ReleaseError as error:
+    except (ReleaseError, PrintError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
