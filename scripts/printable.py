@@ -98,7 +98,8 @@ def _printable_article(site_dir: Path, folder: str, index: int, page_ids: dict[s
     article = _soup(site_dir / folder / "index.html").select_one("article")
     if article is None:
         raise PrintError(f"{folder or 'the home page'} has no <article>: is {site_dir} a build of the guide?")
-    for element in article.select(".headerlink, .md-content__button, .md-source-file"):
+    # Permalinks, the edit button and the home page's "download this PDF" box mean nothing on paper.
+    for element in article.select(".headerlink, .md-content__button, .md-source-file, .edition-pdf"):
         element.decompose()
     if index > 0:
         for box in article.select("aside.crisis"):  # crisis help is printed once, on the first page
@@ -124,8 +125,8 @@ def _printable_article(site_dir: Path, folder: str, index: int, page_ids: dict[s
     return article
 
 
-def build_edition_pdf(site_dir: Path, edition: str, date: dt.date | str) -> Path:
-    """Print a built edition (every nav page, in order) to site_dir/ketamine-guide-<edition>.pdf; return its path."""
+def edition_document(site_dir: Path, edition: str, date: dt.date | str) -> str:
+    """One HTML document of a built edition: a cover with the edition and date, contents, then every nav page."""
     from bs4 import BeautifulSoup
 
     site_dir = Path(site_dir)
@@ -179,13 +180,19 @@ def build_edition_pdf(site_dir: Path, edition: str, date: dt.date | str) -> Path
         section = document.new_tag("section", attrs={"class": "print-page", "id": page_ids[folder]})
         section.extend(list(article.contents))
         container.append(section)
+    return str(document)
 
+
+def build_edition_pdf(site_dir: Path, edition: str, date: dt.date | str) -> Path:
+    """Print a built edition (every nav page, in order) to site_dir/ketamine-guide-<edition>.pdf; return its path."""
+    site_dir = Path(site_dir)
+    text = edition_document(site_dir, edition, date)
     pdf = site_dir / edition_pdf_name(edition)
     # The combined page sits at the site's root (so its stylesheets resolve) only while it is printed.
     handle, name = tempfile.mkstemp(prefix=".print-", suffix=".html", dir=site_dir)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(str(document))
+            file.write(text)
         html_to_pdf(Path(name), pdf)
     finally:
         os.unlink(name)

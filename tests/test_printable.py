@@ -44,6 +44,25 @@ def test_the_pdf_follows_the_navigation_order(built_site):
     assert printable.nav_pages(built_site) == nav_order()
 
 
+def test_the_printed_guide_has_a_dated_cover_contents_and_every_page_once(built_site):
+    document = BeautifulSoup(printable.edition_document(built_site, "2026.12", "2026-12-03"), "html.parser")
+    cover = document.select_one(".print-cover").get_text(" ", strip=True)
+    assert "Edition 2026.12, 3 December 2026" in cover and "not medical advice" in cover
+    sections = document.select("section.print-page")
+    assert [s["id"] for s in sections] == ["page-" + (f.replace("/", "-") or "home") for f in nav_order()]
+    contents = [a["href"] for a in document.select(".print-contents a")]
+    assert contents == ["#" + s["id"] for s in sections]
+    # Each page keeps its information box; crisis help is printed once, on the first page.
+    assert len(document.select("section.page-info")) == len(sections)
+    assert len(document.select("aside.crisis")) == 1 and sections[0].select_one("aside.crisis") is not None
+    # Ids stay unique across pages, and every link inside the document reaches one of them.
+    ids = [element["id"] for element in document.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    internal = [a["href"][1:] for a in document.select('a[href^="#"]')]
+    assert internal and set(internal) <= set(ids)
+    assert not document.select('a[href$="/"]:not([href^="http"])'), "a link to another page was left relative"
+
+
 def test_an_everyday_build_links_no_pdf(built_site):
     home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.select(".edition-pdf") == [] and not home.select('a[href$=".pdf"]')
