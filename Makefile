@@ -3,6 +3,7 @@
 #   make build     strict build into site/
 #   make check     content check (BASE=origin/main adds the version-bump rule)
 #   make test      everything the CI gate runs
+#   make links     internal links and anchors of the built site/ (after make build)
 #   make bench     measurements (not part of the gate)
 #   make release VERSION=2026.11 [PUSH=1]   publish an edition with mike
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
@@ -17,11 +18,12 @@ PORT ?= 8000
 # Material prints an end-of-life notice on every build; the README explains the plan (Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build check test bench release new-page review-packet scores chromium clean
+.PHONY: install serve build check test links bench release new-page review-packet scores chromium clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "Installing the pinned tools into $(VENV) (first run, or after requirements.txt changed; about a minute)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
@@ -46,10 +48,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian/Ubuntu), then 'make test' again." >&2; exit 1; fi; }
 
+# pytest runs one worker per core; each test file stays on one worker (--dist loadfile), so a
+# file's module fixtures (a release rehearsal, the Zensical environment) are set up once.
 test: install chromium
 	$(BIN)/python -m scripts check
 	$(BIN)/mkdocs build --strict --clean
-	$(BIN)/python -m pytest
+	$(BIN)/python -m scripts links site
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+links: install
+	$(BIN)/python -m scripts links site
 
 bench: install chromium
 	$(BIN)/python -m scripts bench

@@ -6,6 +6,7 @@
   bench      measurements for the closing note (not part of the gate)
   scores     readability figures for every page
   review-due pages past or near their review date (Markdown; empty when none)
+  links      internal links and anchors of a built site (lychee, offline)
   link-report  turn linkchecker's CSV output into a Markdown issue body
   review-packet  one printable document (HTML and PDF) of every page due for clinical review
 """
@@ -41,13 +42,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_scores(args: argparse.Namespace) -> int:
     from . import readability, sources
     from .extensions.citations import CITATION
+    from .extensions.regulatory import rendered_source
 
     print("| Page | Words | Flesch-Kincaid grade | SMOG | Citations |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for path in sources.content_pages():
         page = sources.load_page(path)
         scores = readability.score(readability.prose_from_markdown(page.body))
-        print(f"| {page.shown} | {scores.words} | {scores.fk_grade} | {scores.smog} | {len(CITATION.findall(page.body))} |")
+        # Citations as rendered: those data/regulatory.yaml and data/further-info.yaml add count too.
+        rendered = "\n".join(rendered_source(page.body.split("\n"), page.path.relative_to(sources.DOCS).as_posix()))
+        print(f"| {page.shown} | {scores.words} | {scores.fk_grade} | {scores.smog} | {len(CITATION.findall(rendered))} |")
     return 0
 
 
@@ -114,6 +118,25 @@ def cmd_review_packet(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .site_links import SiteLinksError, broken_links
+
+    try:
+        found = broken_links(Path(args.site))
+    except SiteLinksError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for link in found:
+        print(link)
+    if found:
+        print(f"{len(found)} broken internal link(s) or anchor(s) in {args.site}.", file=sys.stderr)
+        return 1
+    print(f"Every internal link and anchor in {args.site} resolves.", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -154,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     packet = commands.add_parser("review-packet", help="printable packet of every page due for clinical review")
     packet.add_argument("--out", default="review-packet", help="folder for review-packet.html and review-packet.pdf")
     packet.set_defaults(func=cmd_review_packet)
+
+    links = commands.add_parser("links", help="check a built site's internal links and anchors with lychee")
+    links.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
+    links.set_defaults(func=cmd_links)
 
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import readability, sources
-from .extensions import citations, crisis, glossary
+from .extensions import citations, crisis, glossary, regulatory
 from .sources import Problem
 
 MAX_FK_GRADE = 8.0
@@ -118,6 +118,9 @@ class Checker:
         self.problems += sources.load_editions()[1]
         reviewers, problems = sources.load_reviewers()
         self.problems += problems
+        statuses, problems = sources.load_regulatory(known_keys=set(references), today=self.today)
+        self.problems += problems
+        self.problems += sources.load_further_info(known_keys=set(references))[1]
 
         pages: dict[Path, sources.Page] = {}
         for path in sources.content_pages(self.docs):
@@ -125,16 +128,35 @@ class Checker:
                 pages[path.resolve()] = sources.load_page(path)
             except sources.SourceError as error:
                 self.problems += error.problems
-        cited = {key for page in pages.values() for _, line in prose_lines(page.body) for m in citations.CITATION.finditer(line)
+        cited = {key for page in pages.values() for _, line in prose_lines(self.rendered(page)) for m in citations.CITATION.finditer(line)
                  for key in citations.parse_keys(m.group(1)) or []}
-        anchors = {path: page_anchors(page, terms, cited & set(references)) for path, page in pages.items()}
+        anchors = {path: page_anchors(replace(page, body=self.rendered(page)), terms, cited & set(references))
+                   for path, page in pages.items()}
         self.check_nav(pages)
         for page in pages.values():
             self.problems += sources.validate_front_matter(page, self.today, reviewers)
             self.check_placeholders(page)
             self.check_body(page, references)
+            self.check_statuses(page, statuses)
             self.check_links(page, pages, anchors)
         return sorted(set(self.problems))
+
+    def rendered(self, page: sources.Page) -> str:
+        """The body as the regulatory extension hands it on (statuses expanded, guide pages' closing sections)."""
+        docs_path = page.path.resolve().relative_to(self.docs.resolve()).as_posix()
+        return "\n".join(regulatory.rendered_source(page.body.split("\n"), docs_path))
+
+    def check_statuses(self, page: sources.Page, statuses: dict[str, sources.Status]) -> None:
+        """Every [STATUS: key] and [REGULATORY-STATUS: ...] names a status in data/regulatory.yaml."""
+        lines = [""] * (page.body.count("\n") + 1)
+        for offset, line in prose_lines(page.body):
+            lines[offset] = line
+
+        def report(offset: int, column: int, message: str) -> None:
+            self.problems.append(Problem(page.shown, page.body_first_line + offset, column, "REG010", message,
+                                         f"use a key from {sources.display_path(sources.REGULATORY)}, or add the verified status there"))
+
+        regulatory.expand(lines, statuses, report)
 
     # --- site-wide rules ---------------------------------------------------------
 

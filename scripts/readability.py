@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 import markdown
 import textstat
 
+from .extensions import regulatory
+
 CITATION = re.compile(r"\s?\[@[^\]]*\]")
 MARKER_LINE = re.compile(r"^\[[A-Z-]+\]\s*$", re.M)  # [GLOSSARY], [REFERENCES]...: replaced by generated content
 # Block elements whose text is not running prose.
@@ -67,6 +69,8 @@ class _ProseExtractor(HTMLParser):
 
 def prose_from_markdown(body: str) -> str:
     """Return the reader-facing prose of a Markdown body (front matter already removed)."""
+    # Statuses from data/regulatory.yaml are read as the sentences the page shows, not as their markers.
+    body = "\n".join(regulatory.expand(body.split("\n"), regulatory.cached_statuses(), lambda *_: None))
     body = MARKER_LINE.sub("", CITATION.sub("", body))
     html = markdown.markdown(body, extensions=["admonition", "tables", "attr_list", "md_in_html", "def_list"])
     extractor = _ProseExtractor()

@@ -782,3 +782,143 @@ def nav_entries(config_path: Path) -> set[str] | None:
         return None
     walk(config["nav"])
     return found
+
+
+# --- Regulatory status ----------------------------------------------------------
+
+REGULATORY = DATA / "regulatory.yaml"
+STATUS_KEY = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+STATUS_FIELDS = ("key", "jurisdiction", "product", "text", "as_of", "cite")
+_INLINE_CITATION = re.compile(r"\[@([^\]]*)\]")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One dated regulatory fact: what applies to a product in a jurisdiction, and the sources that say so."""
+
+    key: str
+    jurisdiction: str
+    product: str
+    text: str  # continues "As of <month year>, ..." (see data/regulatory.yaml)
+    as_of: dt.date
+    cite: tuple[str, ...]
+    line: int
+
+
+def load_regulatory(path: Path = REGULATORY, known_keys: set[str] | None = None,
+                    today: dt.date | None = None) -> tuple[dict[str, Status], list[Problem]]:
+    """Load the regulatory facts. `known_keys` (the bibliography's ids) turns on the citation check."""
+    shown = display_path(path)
+    today = today or dt.date.today()
+    try:
+        data = load_yaml(read_text(path), shown)
+    except SourceError as error:
+        return {}, error.problems
+    if not isinstance(data, dict) or not isinstance(data.get("statuses"), list):
+        return {}, [Problem(shown, getattr(data, "line", 1), 1, "REG001", "regulatory data needs a list called 'statuses'",
+                            "start the file with 'statuses:' and one '- key: ...' entry per fact")]
+    statuses: dict[str, Status] = {}
+    problems: list[Problem] = []
+    for entry in data["statuses"]:
+        line = getattr(entry, "line", 1)
+
+        def add(code: str, message: str, fix: str) -> None:
+            problems.append(Problem(shown, line, 1, code, message, fix))
+
+        if not isinstance(entry, dict):
+            add("REG002", "a status is not a mapping", "write '- key: ...' followed by its fields")
+            continue
+        name = entry.get("key")
+        missing = [f for f in STATUS_FIELDS if entry.get(f) in (None, "", [])]
+        if missing:
+            add("REG002", f"status '{name}' lacks: {', '.join(missing)}",
+                "every status needs key, jurisdiction, product, text, as_of (YYYY-MM-DD) and cite (bibliography ids)")
+            continue
+        if not isinstance(name, str) or not STATUS_KEY.match(name):
+            add("REG003", f"status key {name!r} is malformed", "use lower-case words joined by hyphens, e.g. 'uk-esketamine-nice'")
+            continue
+        if name in statuses:
+            add("REG004", f"duplicate status key '{name}' (first on line {statuses[name].line})", "give each status its own key")
+            continue
+        as_of = _parse_date(entry["as_of"])
+        if as_of is None:
+            add("REG005", f"status '{name}': as_of '{entry['as_of']}' is not a real date", "write the date you checked it, e.g. 2026-12-03")
+            continue
+        if as_of > today:
+            add("REG006", f"status '{name}': as_of {as_of} is in the future", f"use the date the fact was checked, on or before {today}")
+        cite = entry["cite"] if isinstance(entry["cite"], list) else [entry["cite"]]
+        if not all(isinstance(c, str) for c in cite) or not all(isinstance(entry[f], str) for f in ("jurisdiction", "product", "text")):
+            add("REG002", f"status '{name}': jurisdiction, product and text are text, cite a list of ids",
+                "write cite: [spravatolabel, nice2022]")
+            continue
+        if known_keys is not None:
+            inline = [k.strip().lstrip("@") for m in _INLINE_CITATION.finditer(entry["text"]) for k in m.group(1).split(";")]
+            unknown = [c for c in [*cite, *inline] if c not in known_keys]
+            if unknown:
+                add("REG007", f"status '{name}' cites unknown key(s): {', '.join(unknown)}",
+                    "use ids from data/references.yaml, or add the verified reference there first")
+        statuses[name] = Status(name, entry["jurisdiction"].strip(), entry["product"].strip(), " ".join(entry["text"].split()),
+                                as_of, tuple(cite), line)
+    return statuses, problems
+
+
+# --- Further information at the end of guide pages ---------------------------------
+
+FURTHER_INFO = DATA / "further-info.yaml"
+
+
+@dataclass(frozen=True)
+class InfoLink:
+    label: str
+    url: str
+    detail: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InfoSection:
+    heading: str
+    intro: str
+    links: tuple[InfoLink, ...]
+
+
+def load_further_info(path: Path = FURTHER_INFO, known_keys: set[str] | None = None) -> tuple[list[InfoSection], list[Problem]]:
+    """The sections appended to every guide page: how to report a side effect, where to read more."""
+    shown = display_path(path)
+    try:
+        data = load_yaml(read_text(path), shown)
+    except SourceError as error:
+        return [], error.problems
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
+        return [], [Problem(shown, getattr(data, "line", 1), 1, "INFO001", "further information needs a list called 'sections'",
+                            "start the file with 'sections:' (see the comment at its top)")]
+    sections: list[InfoSection] = []
+    problems: list[Problem] = []
+    for section in data["sections"]:
+        line = getattr(section, "line", 1)
+        if not isinstance(section, dict) or not isinstance(section.get("heading"), str) \
+                or not isinstance(section.get("links"), list) or not section["links"]:
+            problems.append(Problem(shown, line, 1, "INFO002", "each section needs a 'heading' and a list of 'links'",
+                                    "copy the shape of the section above"))
+            continue
+        links = []
+        for link in section["links"]:
+            lline = getattr(link, "line", line)
+            if not isinstance(link, dict) or not all(isinstance(link.get(f), str) and link[f].strip() for f in ("label", "url")):
+                problems.append(Problem(shown, lline, 1, "INFO003", "each link needs 'label' and 'url' as text",
+                                        "write '- label: NHS: depression in adults' and '  url: https://...'"))
+                continue
+            if not link["url"].startswith("https://"):
+                problems.append(Problem(shown, lline, 1, "INFO004", f"link '{link['label']}' must use https://", "use the https address"))
+                continue
+            cite = link.get("cite") or []
+            cite = cite if isinstance(cite, list) else [cite]
+            unknown = [c for c in cite if known_keys is not None and c not in known_keys]
+            if unknown:
+                problems.append(Problem(shown, lline, 1, "INFO005", f"link '{link['label']}' cites unknown key(s): {', '.join(map(str, unknown))}",
+                                        "use ids from data/references.yaml, or add the verified reference there first"))
+                continue
+            links.append(InfoLink(link["label"].strip(), link["url"].strip(), " ".join(str(link.get("detail", "")).split()),
+                                  tuple(map(str, cite))))
+        sections.append(InfoSection(section["heading"].strip(), " ".join(str(section.get("intro", "")).split()), tuple(links)))
+    return sections, problems

@@ -49,12 +49,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def end_headers(self):
-        # linkchecker waits 0.1-0.6 s between requests to a host unless the host sends this
-        # header; our own loopback server does not need protecting from our own checker.
-        self.send_header("LinkChecker", "unthrottled")
-        super().end_headers()
-
 
 class SiteServer:
     """Serves a folder on 127.0.0.1 the way a static host does (index.html for directories)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,15 @@ FIXTURE_REVIEWERS = """\
   url: https://example.org/fixture-reviewer
 """
 PENDING = "clinical_review:\n  status: pending\n"
+
+
+def page_version(path: Path) -> str:
+    return re.search(r"^version: (\S+)$", path.read_text(encoding="utf-8"), re.M).group(1)
+
+
+# The page's version as it is now, and the next minor version, which a test change bumps it to.
+CURRENT = page_version(ROOT / PAGE)
+BUMPED = "{}.{}.0".format(CURRENT.split(".")[0], int(CURRENT.split(".")[1]) + 1)
 GIT_ENV = {**ENV, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_COMMITTER_NAME": "Test Committer", "GIT_COMMITTER_EMAIL": "committer@example.org"}
 
@@ -47,19 +57,20 @@ def env_for(project: Path) -> dict:
     return {**ENV, "PYTHONPATH": str(project)}
 
 
-def record_review(project: Path, reviewer: str = "fixture-reviewer", version: str = "1.0.0", date: str = "2026-11-28") -> None:
-    page = project / PAGE
+def record_review(project: Path, reviewer: str = "fixture-reviewer", version: str = CURRENT, date: str = "2026-12-03",
+                  page: str = PAGE) -> None:
+    page = project / page
     text = page.read_text(encoding="utf-8")
     assert PENDING in text
     record = f"clinical_review:\n  status: reviewed\n  reviewer: {reviewer}\n  version: '{version}'\n  date: {date}\n"
     page.write_text(text.replace(PENDING, record, 1), encoding="utf-8")
 
 
-def bump_version(project: Path, new: str = "1.1.0") -> None:
+def bump_version(project: Path, new: str = BUMPED) -> None:
     page = project / PAGE
     text = page.read_text(encoding="utf-8")
-    text = text.replace("version: 1.0.0\n", f"version: {new}\n", 1)
-    entry = f"  - version: {new}\n    date: 2026-12-01\n    summary: Added a sentence (test).\n"
+    text = text.replace(f"\nversion: {CURRENT}\n", f"\nversion: {new}\n", 1)
+    entry = f"  - version: {new}\n    date: 2026-12-03\n    summary: Added a sentence (test).\n"
     text = text.replace("changes:\n", "changes:\n" + entry, 1)
     page.write_text(text, encoding="utf-8")
 
@@ -99,8 +110,8 @@ def test_the_real_data_names_no_reviewer():
 def test_a_reviewed_page_names_its_reviewer_then_says_when_it_changed_since(reviewed_project, tmp_path):
     assert check(reviewed_project).returncode == 0, check(reviewed_project).stdout
     text = clinical_review_text(build(reviewed_project, tmp_path / "site"))
-    assert "Reviewed by Fixture Reviewer (test data), Test fixture, not a real clinician, on 28 November 2026" in text
-    assert "(page version 1.0.0)" in text and "None declared (test data)." in text
+    assert "Reviewed by Fixture Reviewer (test data), Test fixture, not a real clinician, on 3 December 2026" in text
+    assert f"(page version {CURRENT})" in text and "None declared (test data)." in text
     assert "Changed since clinical review" not in text
 
     bump_version(reviewed_project)
@@ -108,7 +119,7 @@ def test_a_reviewed_page_names_its_reviewer_then_says_when_it_changed_since(revi
     page = build(reviewed_project, tmp_path / "site-after")
     text = clinical_review_text(page)
     assert text.startswith("Changed since clinical review.")
-    assert "reviewed version 1.0.0 of this page on 28 November 2026" in text
+    assert f"reviewed version {CURRENT} of this page on 3 December 2026" in text
     link = page.select_one(".page-info__clinical-review a")
     assert link["href"] == "https://example.org/fixture-reviewer" and link.get_text() == "Fixture Reviewer (test data)"
 
@@ -146,11 +157,11 @@ def test_a_reviewed_version_after_the_pages_and_a_future_date_are_refused(tmp_pa
     project = project_copy(tmp_path / "project")
     (project / "data" / "reviewers.yaml").write_text(FIXTURE_REVIEWERS, encoding="utf-8")
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    record_review(project, version="2.0.0", date=tomorrow)
+    record_review(project, version="99.0.0", date=tomorrow)
     lines = (project / PAGE).read_text(encoding="utf-8").split("\n")
-    version_line, date_line = lines.index("  version: '2.0.0'") + 1, lines.index(f"  date: {tomorrow}") + 1
+    version_line, date_line = lines.index("  version: '99.0.0'") + 1, lines.index(f"  date: {tomorrow}") + 1
     assert problem_lines(check(project)) == [
-        f"{PAGE}:{version_line}:12: CLIN002 reviewed version 2.0.0 is later than the page's version 1.0.0 "
+        f"{PAGE}:{version_line}:12: CLIN002 reviewed version 99.0.0 is later than the page's version {CURRENT} "
         "(record the version the clinician actually reviewed, at most the page's version)",
         f"{PAGE}:{date_line}:9: CLIN003 clinical review date {tomorrow} is in the future "
         f"(record the day the review happened, on or before {dt.date.today()})",
@@ -279,7 +290,7 @@ def test_the_footer_offers_a_private_email_report_with_the_page_prefilled(tmp_pa
     query = parse_qs(url.query)
     assert query["subject"] == ["Problem on: What the trials show"]
     body = query["body"][0]
-    assert "Page: https://open-ketamine-guide.github.io/guide/guide/benefits/\nPage version: 1.0.0\n" in body
+    assert f"Page: https://open-ketamine-guide.github.io/guide/guide/benefits/\nPage version: {CURRENT}\n" in body
     assert " " not in url.query and "\n" not in url.query, "subject and body must be URL-encoded"
 
 

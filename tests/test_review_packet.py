@@ -11,7 +11,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from test_accountability import FIXTURE_REVIEWERS, PAGE, bump_version, env_for, git, project_copy, record_review
+from test_accountability import (BUMPED, CURRENT, FIXTURE_REVIEWERS, PAGE, bump_version, env_for, git, page_version,
+                                 project_copy, record_review)
 
 pytestmark = pytest.mark.slow
 ADDED = "A sentence added after the clinical review (test)."
@@ -34,14 +35,10 @@ def section_for(html: BeautifulSoup, path: str):
 
 
 def reviewed_and_changed(project: Path) -> None:
-    """benefits.md reviewed at 1.0.0 and then changed to 1.1.0; faq.md reviewed at 1.0.0 and unchanged."""
+    """benefits.md and faq.md reviewed at their current versions; bump_version then changes benefits.md."""
     (project / "data" / "reviewers.yaml").write_text(FIXTURE_REVIEWERS, encoding="utf-8")
     record_review(project)
-    faq = project / "docs" / "faq.md"
-    faq.write_text(faq.read_text(encoding="utf-8").replace(
-        "clinical_review:\n  status: pending\n",
-        "clinical_review:\n  status: reviewed\n  reviewer: fixture-reviewer\n  version: '1.0.0'\n  date: 2026-11-28\n", 1),
-        encoding="utf-8")
+    record_review(project, version=page_version(project / "docs" / "faq.md"), page="docs/faq.md")
 
 
 @pytest.fixture
@@ -50,7 +47,7 @@ def git_project(tmp_path) -> Path:
     reviewed_and_changed(project)
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "Reviewed at 1.0.0", author="Ada Example")
+    git(project, "commit", "-q", "-m", "Reviewed", author="Ada Example")
     bump_version(project)
     page = project / PAGE
     page.write_text(page.read_text(encoding="utf-8") + f"\n{ADDED}\n", encoding="utf-8")
@@ -66,11 +63,11 @@ def test_the_packet_holds_every_due_page_with_its_changes_diff_sources_and_numbe
     assert section_for(html, "docs/faq.md") is None, "a page reviewed at its current version is not due"
 
     changed = section_for(html, PAGE)
-    assert "Changed since its clinical review of version 1.0.0 on 2026-11-28." in changed.get_text(" ", strip=True)
+    assert f"Changed since its clinical review of version {CURRENT} on 2026-12-03." in changed.get_text(" ", strip=True)
     assert [li.get_text(" ", strip=True) for li in changed.select("ol li")] == \
-        ["1.1.0 (2026-12-01): Added a sentence (test)."], "only the changes after the reviewed version"
+        [f"{BUMPED} (2026-12-03): Added a sentence (test)."], "only the changes after the reviewed version"
     diff = changed.select_one("pre.diff").get_text()
-    assert f"+{ADDED}" in diff and "+version: 1.1.0" in diff and "-version: 1.0.0" in diff
+    assert f"+{ADDED}" in diff and f"+version: {BUMPED}" in diff and f"-version: {CURRENT}" in diff
 
     source = (git_project / PAGE).read_text(encoding="utf-8").split("\n")
     rows = changed.select("table.source tr")
@@ -103,6 +100,6 @@ def test_outside_git_the_packet_still_builds_and_says_no_diff_was_found(tmp_path
     reviewed_and_changed(project)
     bump_version(project)
     html, pdf = packet(project, tmp_path / "out")
-    assert "No commit with version 1.0.0 was found" in section_for(html, PAGE).get_text()
+    assert f"No commit with version {CURRENT} was found" in section_for(html, PAGE).get_text()
     assert "a copy of the sources outside git" in html.get_text()
     assert pdf.startswith(b"%PDF-")

@@ -9,6 +9,7 @@ use from the pinned versions below), so it can never change the main one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import shutil
@@ -45,7 +46,17 @@ def pins() -> list[str]:
 
 
 def zensical_executable() -> Path:
-    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after."""
+    """.venv-zensical/bin/zensical, installed once per change of the pins and reused after.
+
+    A lock file serialises the install, so parallel test workers never build it twice at once.
+    """
+    VENV.parent.joinpath(".venv-zensical.lock").touch()
+    with open(VENV.parent / ".venv-zensical.lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_zensical()
+
+
+def _install_zensical() -> Path:
     wanted = pins()
     stamp = VENV / f".installed-{hashlib.sha256(' '.join(wanted).encode()).hexdigest()[:12]}"
     executable = VENV / "bin" / "zensical"
@@ -207,7 +218,7 @@ def test_without_a_generator_links_stay_relative_to_docs():
 
 @pytest.fixture(scope="module")
 def zensical_reviewed_site(tmp_path_factory) -> Path:
-    """A Zensical build of a copy whose benefits page was reviewed at 1.0.0 and has changed since, with a
+    """A Zensical build of a copy whose benefits page was reviewed at its current version and has changed since, with a
     private report address set (test data only; the real data names no reviewer)."""
     from test_accountability import FIXTURE_REVIEWERS, bump_version, record_review
 
@@ -229,8 +240,10 @@ def zensical_reviewed_site(tmp_path_factory) -> Path:
 def test_zensical_shows_the_reviewer_and_that_the_page_changed_since(zensical_reviewed_site):
     box = soup(zensical_reviewed_site / "guide" / "benefits" / "index.html").select_one(".page-info__clinical-review")
     text = " ".join(box.get_text().split())
+    from test_accountability import CURRENT
+
     assert text.startswith("Changed since clinical review. Fixture Reviewer (test data), Test fixture, not a real clinician, "
-                           "reviewed version 1.0.0 of this page on 28 November 2026")
+                           f"reviewed version {CURRENT} of this page on 3 December 2026")
     assert box.select_one("a")["href"] == "https://example.org/fixture-reviewer"
 
 
@@ -239,4 +252,20 @@ def test_zensical_footer_offers_the_private_email_report(zensical_reviewed_site)
     link = footer.find("a", string="Report a problem privately by email")
     assert link is not None
     assert link["href"].startswith("mailto:editors@example.org?subject=Problem%20on%3A%20What%20the%20trials%20show&body=")
-    assert "Page%3A%20https%3A//open-ketamine-guide.github.io/guide/guide/benefits/%0APage%20version%3A%201.1.0" in link["href"]
+    from test_accountability import BUMPED
+
+    assert f"Page%3A%20https%3A//open-ketamine-guide.github.io/guide/guide/benefits/%0APage%20version%3A%20{BUMPED}" in link["href"]
+
+
+def test_regulatory_statuses_and_closing_sections_render_the_same(zensical_site, mkdocs_site):
+    """data/regulatory.yaml and data/further-info.yaml reach the page through a Markdown extension, so both generators show them."""
+    from scripts.extensions import regulatory
+
+    page = "guide/what-is-ketamine/index.html"
+    as_of = regulatory.month_year(regulatory.cached_statuses()["us-esketamine-trd"].as_of)
+    for site in (zensical_site, mkdocs_site):
+        html = soup(site / page)
+        headings = [h.get_text(strip=True) for h in html.find_all("h2")]
+        assert {"How do I report a side effect?", "Where can I find more trustworthy information?"} <= set(headings), site
+        assert f"As of {as_of}, the FDA approves esketamine" in html.get_text(), site
+        assert "[STATUS" not in html.get_text() and "[REGULATORY-STATUS" not in html.get_text(), site

@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from .. import sources
 from . import (INLINE_CODE, DocsLinks, cached_bibliography, docs_link, log, markdown_escape, outside_code, site_pages,
                sub_outside_inline_code)
+from .regulatory import rendered_source
 
 CITATION = re.compile(r"\[(@[^\]]*)\]")
 KEY = re.compile(r"^\s*@([a-z][a-z0-9]*)\s*$")
@@ -126,7 +127,9 @@ class CitationExtension(Extension):
         references = cached_bibliography(self.bibliography_path)
         cited_on: dict[str, list[sources.Page]] = {}
         for page in site_pages(docs):
-            lines = page.body.split("\n")
+            # As rendered: citations that data/regulatory.yaml and data/further-info.yaml add count too.
+            lines = rendered_source(page.body.split("\n"), page.path.relative_to(docs).as_posix(),
+                                    bibliography=self.bibliography_path)
             # Only citations the page renders: not in fenced code or `inline code`.
             prose = "\n".join(INLINE_CODE.sub("", lines[index]) for index, is_prose in outside_code(lines) if is_prose)
             for match in CITATION.finditer(prose):
