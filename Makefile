@@ -12,6 +12,7 @@
 #   make refs [Q=murrough]   list or search the citation keys
 #   make review-due [DAYS=30] [TODAY=2026-12-03]   pages due for review
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
+#   make review-packet   printable packet (HTML and PDF) of every page due for clinical review, in review-packet/
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -24,7 +25,7 @@ BUILT_PORT ?= 8002
 # Material prints an end-of-life notice on every build; the README explains the plan (Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build check test links bench release new-page scores chromium clean view-editions serve-built cite refs review-due
+.PHONY: install serve build check test links bench release new-page review-packet scores chromium clean view-editions serve-built cite refs review-due
 
 install: $(VENV)/.installed
 
@@ -70,7 +71,7 @@ links: install
 bench: install chromium
 	$(BIN)/python -m scripts bench
 
-release: install
+release: install chromium
 	@test -n "$(VERSION)" || { echo "Usage: make release VERSION=2026.11 [FROM=v2026.11] [PUSH=1]" >&2; exit 2; }
 	$(BIN)/python -m scripts release $(VERSION) $(if $(FROM),--from "$(FROM)") $(if $(PUSH),--push)
 
@@ -96,5 +97,8 @@ new-page: install
 	@test -n "$(PAGE)" -a -n "$(TITLE)" || { echo 'Usage: make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep"' >&2; exit 2; }
 	$(BIN)/python -m scripts new-page "$(PAGE)" "$(TITLE)" $(if $(REGULATORY),--regulatory)
 
+review-packet: install chromium
+	$(BIN)/python -m scripts review-packet
+
 clean:
-	rm -rf site .pytest_cache .hypothesis bench-results
+	rm -rf site .pytest_cache .hypothesis bench-results review-packet

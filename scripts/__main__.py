@@ -12,6 +12,7 @@
   review-due pages past or near their review date (Markdown; says so on stderr when none)
   links      internal links and anchors of a built site (lychee, offline)
   link-report  turn linkchecker's CSV output into a Markdown issue body
+  review-packet  one printable document (HTML and PDF) of every page due for clinical review
 """
 
 from __future__ import annotations
@@ -77,11 +78,12 @@ def cmd_new_page(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from .printable import PrintError
     from .release import ReleaseError, release
 
     try:
         release(args.version, push=args.push, from_ref=args.from_ref)
-    except ReleaseError as error:
+    except (ReleaseError, PrintError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
@@ -184,6 +186,21 @@ def cmd_link_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_packet(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .printable import PrintError
+    from .review_packet import build_packet
+
+    try:
+        html_file, pdf, count = build_packet(Path(args.out))
+    except PrintError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"{count} page(s) due for clinical review. Wrote {html_file} and {pdf}.")
+    return 0
+
+
 def cmd_links(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -266,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
     link_report.set_defaults(func=cmd_link_report)
+
+    packet = commands.add_parser("review-packet", help="printable packet of every page due for clinical review")
+    packet.add_argument("--out", default="review-packet", help="folder for review-packet.html and review-packet.pdf")
+    packet.set_defaults(func=cmd_review_packet)
 
     links = commands.add_parser("links", help="check a built site's internal links and anchors with lychee")
     links.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")

@@ -280,6 +280,7 @@ class Checker:
         self.spelling = spelling
         self.problems: list[Problem] = []
         self.bibliography_loaded = True
+        self.reviewers: dict[str, sources.Reviewer] | None = None
         self.statuses: dict[str, sources.Status] = {}
         self.unknown_anchors: set[Path] = set()
 
@@ -296,6 +297,8 @@ class Checker:
         self.problems += crisis_problems
         unreadable |= {crisis.MARKER} if crisis_problems else set()
         self.problems += sources.load_editions()[1]
+        self.reviewers, problems = sources.load_reviewers()
+        self.problems += problems
         known_keys = set(references) if self.bibliography_loaded else None
         self.statuses, problems = sources.load_regulatory(known_keys=known_keys, today=self.today)
         self.problems += problems
@@ -333,7 +336,7 @@ class Checker:
         """Every per-page rule, with the page's own rule switches applied."""
         outer, self.problems = self.problems, []
         try:
-            self.problems += sources.validate_front_matter(page, self.today)
+            self.problems += sources.validate_front_matter(page, self.today, self.reviewers)
             self.check_front_matter_words(page)
             self.check_placeholders(page)
             self.check_body(page, references)

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import sources
+from . import printable, sources
 
 CONFIG = "mkdocs.release.yml"
 ALIAS = "latest"
@@ -384,6 +384,16 @@ def mark_older_editions(plan: Release) -> None:
     plan.log.append(f"Older editions ({', '.join(older)}) show a notice, without JavaScript, linking to {newest}.")
 
 
+def publish_edition_pdf(plan: Release) -> None:
+    """The whole edition as one printable PDF, committed beside it (and its /latest/ copy), linked from its home page."""
+    try:
+        printable.publish_edition_pdf(plan.source, plan.version, aliases=[ALIAS] if plan.takes_latest else [],
+                                      site_dir=plan.source / "site")
+    except printable.PrintError as error:
+        raise ReleaseError(f"could not print the edition's PDF: {error}") from error
+    plan.log.append(f"The edition's printable PDF is committed beside it on {BRANCH}.")
+
+
 def push_branch(plan: Release) -> None:
     if not plan.push:
         return
@@ -399,6 +409,7 @@ STEPS: tuple[Callable[[Release], None], ...] = (
     check_content,
     deploy_edition,
     point_root_at_latest,
+    publish_edition_pdf,
     mark_older_editions,
     push_branch,
 )

@@ -26,6 +26,7 @@ CRISIS = DATA / "crisis.yaml"
 EDITIONS = DATA / "editions.yaml"
 # Every message ends with a link to its rule in CONTRIBUTING.md's catalogue (one anchor per code).
 RULES_URL = "https://github.com/open-ketamine-guide/guide/blob/main/CONTRIBUTING.md#"
+REVIEWERS = DATA / "reviewers.yaml"
 
 
 @dataclass(frozen=True, order=True)
@@ -81,9 +82,10 @@ def _display_path(path: str) -> str:
 
 
 class LineDict(dict):
-    """A mapping that remembers the line it started on (1-based)."""
+    """A mapping that remembers the line it started on (1-based), and where each value starts."""
 
     line: int = 1
+    value_positions: dict = {}  # key -> (line, column), 1-based; empty for mappings not read from a file
 
 
 class LineList(list):
@@ -130,6 +132,10 @@ def _construct_mapping(loader, node):
             seen[key_node.value] = key_node.start_mark
     mapping = LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = _mark_line(loader, node.start_mark) + 1 + loader.line_offset
+    mapping.value_positions = {
+        key.value: (_mark_line(loader, value.start_mark) + 1 + loader.line_offset, value.start_mark.column + 1)
+        for key, value in node.value if isinstance(key, yaml.ScalarNode)
+    }
     return mapping
 
 
@@ -616,6 +622,78 @@ def load_editions(path: Path = EDITIONS) -> tuple[list[Edition], list[Problem]]:
     return editions, problems
 
 
+# --- Clinical reviewers -------------------------------------------------------
+
+REVIEWER_ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    id: str
+    name: str
+    role: str
+    conflicts: str
+    line: int
+    url: str | None = None
+
+
+def load_reviewers(path: Path = REVIEWERS) -> tuple[dict[str, Reviewer], list[Problem]]:
+    """The clinicians who have reviewed pages; an empty list until one really has (schema: the file's comment)."""
+    shown = display_path(path)
+    if not path.exists():
+        return {}, []  # no reviewer yet: every reviewed page is then an unknown reviewer (CLIN001)
+    try:
+        entries = load_yaml(read_text(path), shown) or []
+    except SourceError as error:
+        return {}, error.problems
+    if not isinstance(entries, list):
+        return {}, [Problem(shown, 1, 1, "RVW001", "reviewers must be a YAML list",
+                            "start each reviewer with '- id: short-name', or leave the list empty: []")]
+    reviewers: dict[str, Reviewer] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        line = getattr(entry, "line", 1)
+        fields = "each reviewer needs id, name, role and conflicts (and optionally url)"
+        if not isinstance(entry, dict):
+            problems.append(Problem(shown, line, 1, "RVW001", "a reviewer is not a mapping", fields))
+            continue
+        key = entry.get("id")
+        if not isinstance(key, str) or not REVIEWER_ID.match(key):
+            problems.append(Problem(shown, line, 1, "RVW002", f"reviewer id {key!r} is missing or malformed",
+                                    "use lower-case letters, digits and hyphens, e.g. 'a-clinician'"))
+            continue
+        if key in reviewers:
+            problems.append(Problem(shown, line, 1, "RVW002",
+                                    f"duplicate reviewer id '{key}' (first on line {reviewers[key].line})",
+                                    "give each reviewer one entry"))
+            continue
+        missing = [f for f in ("name", "role") if not isinstance(entry.get(f), str) or not entry[f].strip()]
+        if missing:
+            problems.append(Problem(shown, line, 1, "RVW003", f"reviewer '{key}' lacks {' and '.join(missing)}", fields))
+            continue
+        conflicts = entry.get("conflicts")
+        if not isinstance(conflicts, str) or not conflicts.strip():
+            problems.append(Problem(shown, line, 1, "RVW004", f"reviewer '{key}' has no conflicts of interest statement",
+                                    "write conflicts: with the reviewer's own declaration, "
+                                    "e.g. 'None declared.' if that is what they declared"))
+            continue
+        url = entry.get("url")
+        if url is not None and not (isinstance(url, str) and url.startswith("https://")):
+            problems.append(Problem(shown, line, 1, "RVW005", f"reviewer '{key}': url must start with https://",
+                                    "link the reviewer's public registration or profile page over https"))
+            continue
+        reviewers[key] = Reviewer(key, entry["name"].strip(), entry["role"].strip(), " ".join(conflicts.split()), line, url)
+    return reviewers, problems
+
+
+def review_is_outdated(review: Any, page_version: Any) -> bool:
+    """True when a page has changed since the version its clinical review covered."""
+    if not isinstance(review, dict) or review.get("status") != "reviewed":
+        return False
+    reviewed, current = parse_version(str(review.get("version"))), parse_version(page_version)
+    return bool(reviewed and current and current > reviewed)
+
+
 # --- Page front matter --------------------------------------------------------
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
@@ -705,8 +783,8 @@ def markup_problems(page: Page) -> list[Problem]:
     return problems
 
 
-def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
-    """Check a page's metadata against the schema in CONTRIBUTING.md."""
+def validate_front_matter(page: Page, today: dt.date, reviewers: dict[str, Reviewer] | None = None) -> list[Problem]:
+    """Check a page's metadata against the schema in CONTRIBUTING.md (reviewers: data/reviewers.yaml's, by default)."""
     problems: list[Problem] = []
     meta, shown = page.meta, page.shown
 
@@ -764,7 +842,8 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
             add("next_review", "REV004", f"review cycle of {(nxt - last).days} days is longer than {cycle}",
                 f"set next_review on or before {last + dt.timedelta(days=limit)}")
 
-    problems += _validate_clinical_review(meta.get("clinical_review"), at("clinical_review"), shown, today)
+    problems += _validate_clinical_review(meta.get("clinical_review"), at("clinical_review"), shown, today,
+                                          page.version, reviewers)
     problems += _validate_changes(page, at("changes"), today)
     search = meta.get("search")
     boost = search.get("boost", 1) if isinstance(search, dict) else None
@@ -774,24 +853,57 @@ def validate_front_matter(page: Page, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _validate_clinical_review(review: Any, line: int, shown: str, today: dt.date) -> list[Problem]:
+def _validate_clinical_review(review: Any, line: int, shown: str, today: dt.date,
+                              page_version: tuple[int, int, int] | None = None,
+                              reviewers: dict[str, Reviewer] | None = None) -> list[Problem]:
     if review is None:
         return []
-    fix = "write 'status: pending', or 'status: reviewed' with name, role and date of a real clinician's review"
+    fix = "write 'status: pending', or 'status: reviewed' with reviewer (an id from data/reviewers.yaml), version and date"
     if not isinstance(review, dict) or review.get("status") not in ("pending", "reviewed"):
-        hint = "".join(did_you_mean(key, ("status", "name", "role", "date")) for key in review
-                       if key not in ("status", "name", "role", "date")) if isinstance(review, dict) else ""
+        fields = ("status", "reviewer", "version", "date")
+        hint = "".join(did_you_mean(key, fields) for key in review if key not in fields) if isinstance(review, dict) else ""
         return [Problem(shown, line, 1, "FM010", f"clinical_review.status must be 'pending' or 'reviewed'{hint}", fix)]
-    if review["status"] == "reviewed":
-        missing = [f for f in ("name", "role", "date") if not review.get(f)]
-        if missing:
-            return [Problem(shown, line, 1, "FM010", f"a reviewed page must record the reviewer's {', '.join(missing)}", fix)]
-        date = _parse_date(review.get("date"))
-        if date is None or date > today:
-            return [Problem(shown, line, 1, "FM010", f"clinical review date '{review.get('date')}' is not a past date", fix)]
-    elif set(review) - {"status"}:
-        return [Problem(shown, line, 1, "FM010", "a pending review must not name a reviewer", fix)]
-    return []
+    if review["status"] == "pending":
+        if set(review) - {"status"}:
+            return [Problem(shown, line, 1, "FM010", "a pending review must not name a reviewer", fix)]
+        return []
+    missing = [f for f in ("reviewer", "version", "date") if review.get(f) in (None, "")]
+    if missing:
+        return [Problem(shown, line, 1, "FM010", f"a reviewed page must record the review's {', '.join(missing)}", fix)]
+    positions = getattr(review, "value_positions", {})
+
+    def at(key: str) -> tuple[int, int]:
+        return positions.get(key, (line, 1))
+
+    problems = []
+    if reviewers is None:
+        reviewers, _ = load_reviewers()  # the content check reports that file's own problems once
+    reviewer = str(review["reviewer"])
+    if reviewer not in reviewers:
+        import difflib
+
+        close = difflib.get_close_matches(reviewer, list(reviewers), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else \
+            "add the clinician to data/reviewers.yaml first (id, name, role, conflicts), with their agreement"
+        problems.append(Problem(shown, *at("reviewer"), "CLIN001", f"unknown clinical reviewer '{reviewer}'", hint))
+    reviewed = parse_version(str(review["version"])) if isinstance(review["version"], str) else None
+    if reviewed is None:
+        problems.append(Problem(shown, *at("version"), "CLIN002",
+                                f"reviewed version '{review['version']}' is not MAJOR.MINOR.PATCH",
+                                "write the page version the clinician reviewed, quoted: version: '1.2.0'"))
+    elif page_version and reviewed > page_version:
+        current = ".".join(map(str, page_version))
+        problems.append(Problem(shown, *at("version"), "CLIN002",
+                                f"reviewed version {review['version']} is later than the page's version {current}",
+                                "record the version the clinician actually reviewed, at most the page's version"))
+    date = _parse_date(review.get("date"))
+    if date is None:
+        problems.append(Problem(shown, *at("date"), "FM010", f"clinical review date '{review.get('date')}' is not a real date",
+                                "write the day of the review as YYYY-MM-DD"))
+    elif date > today:
+        problems.append(Problem(shown, *at("date"), "CLIN003", f"clinical review date {date} is in the future",
+                                f"record the day the review happened, on or before {today}"))
+    return problems
 
 
 def _validate_changes(page: Page, line: int, today: dt.date) -> list[Problem]:

@@ -38,7 +38,9 @@ def copy_project(destination: Path) -> Path:
     """A throwaway copy of everything a build reads, for tests that break things on purpose."""
     for name in ("docs", "data", "overrides"):
         shutil.copytree(ROOT / name, destination / name)
-    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
+    # pyproject.toml holds the spelling check's allowed words.
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, destination / name)
     # mkdocs.yml names its hook file by path; the extensions themselves import from the installed package.
     (destination / "scripts").mkdir()
     shutil.copy(ROOT / "scripts" / "hooks.py", destination / "scripts" / "hooks.py")

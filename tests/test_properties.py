@@ -90,6 +90,8 @@ CHANGE = st.fixed_dictionaries({}, optional={
 REVIEW = st.fixed_dictionaries({}, optional={
     "status": st.one_of(st.sampled_from(["pending", "reviewed", "done"]), VALUES),
     "name": VALUES, "role": VALUES, "date": st.one_of(DATES, VALUES),
+    "reviewer": st.one_of(st.sampled_from(["a-clinician", ""]), VALUES),
+    "version": st.one_of(st.sampled_from(["1.0.0", "9.0.0"]), VALUES),
 })
 FIELDS = {
     "title": VALUES,
@@ -126,6 +128,10 @@ def test_any_front_matter_mapping_is_reported_at_its_field(meta):
         elif problem.code == "FM011" and "entry" in problem.message:
             # an entry that is not a mapping or list (e.g. '- null') has no line of its own: the 'changes:' line
             assert lines[problem.line - 1].startswith(("- ", "changes:")), (problem, text)
+        elif problem.code in {"CLIN001", "CLIN002", "CLIN003", "FM010"} and lines[problem.line - 1].startswith(" "):
+            # a clinical review problem points at its value's own line inside clinical_review
+            top = next(line for line in reversed(lines[:problem.line - 1]) if line and not line[0].isspace())
+            assert top.startswith("clinical_review:"), (problem, text)
         elif problem.code not in {"FM011", "YAML001"}:
             field = lines[problem.line - 1].split(":", 1)[0]
             assert field in FIELDS, (problem, text)

@@ -71,6 +71,13 @@ def _install_zensical() -> Path:
     return executable
 
 
+def share_git_history(project: Path) -> None:
+    """Point the copy at this checkout's git history (read only), so its pages name the same authors."""
+    git_dir = subprocess.run(["git", "rev-parse", "--absolute-git-dir"], cwd=ROOT, capture_output=True, text=True)
+    assert git_dir.returncode == 0, "the tests run in a git checkout of the guide"
+    (project / ".git").write_text(f"gitdir: {git_dir.stdout.strip()}\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def zensical_site(tmp_path_factory) -> Path:
     """A Zensical build of a copy of the project (the everyday site/ is left alone)."""
@@ -79,6 +86,7 @@ def zensical_site(tmp_path_factory) -> Path:
     for name in ("docs", "data", "overrides", "scripts"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    share_git_history(project)
     # Zensical reads mkdocs.yml, including `strict: true` and the privacy settings: any warning fails the build.
     result = subprocess.run([str(executable), "build", "--clean"], cwd=project, capture_output=True, text=True,
                             env={**ENV, "PYTHONPATH": str(project)})
@@ -203,6 +211,50 @@ def test_docs_relative_links_become_page_relative():
 def test_without_a_generator_links_stay_relative_to_docs():
     html = markdown.Markdown(extensions=["scripts.extensions.crisis"]).convert("Text.")
     assert 'href="/get-help.md"' in html
+
+
+# --- Accountability under Zensical: the reviewer record and the private report route -----
+
+
+@pytest.fixture(scope="module")
+def zensical_reviewed_site(tmp_path_factory) -> Path:
+    """A Zensical build of a copy whose benefits page was reviewed at its current version and has changed since, with a
+    private report address set (test data only; the real data names no reviewer)."""
+    from test_accountability import FIXTURE_REVIEWERS, bump_version, record_review
+
+    project = tmp_path_factory.mktemp("zensical-reviewed") / "project"
+    for name in ("docs", "data", "overrides", "scripts"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config.replace('  report_email: ""\n', "  report_email: editors@example.org\n"),
+                                        encoding="utf-8")
+    (project / "data" / "reviewers.yaml").write_text(FIXTURE_REVIEWERS, encoding="utf-8")
+    record_review(project)
+    bump_version(project)
+    result = subprocess.run([str(zensical_executable()), "build", "--clean"], cwd=project, capture_output=True, text=True,
+                            env={**ENV, "PYTHONPATH": str(project)})
+    assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
+    return project / "site"
+
+
+def test_zensical_shows_the_reviewer_and_that_the_page_changed_since(zensical_reviewed_site):
+    box = soup(zensical_reviewed_site / "guide" / "benefits" / "index.html").select_one(".page-info__clinical-review")
+    text = " ".join(box.get_text().split())
+    from test_accountability import CURRENT
+
+    assert text.startswith("Changed since clinical review. Fixture Reviewer (test data), Test fixture, not a real clinician, "
+                           f"reviewed version {CURRENT} of this page on 3 December 2026")
+    assert box.select_one("a")["href"] == "https://example.org/fixture-reviewer"
+
+
+def test_zensical_footer_offers_the_private_email_report(zensical_reviewed_site):
+    footer = soup(zensical_reviewed_site / "guide" / "benefits" / "index.html").select_one("footer")
+    link = footer.find("a", string="Report a problem privately by email")
+    assert link is not None
+    assert link["href"].startswith("mailto:editors@example.org?subject=Problem%20on%3A%20What%20the%20trials%20show&body=")
+    from test_accountability import BUMPED
+
+    assert f"Page%3A%20https%3A//open-ketamine-guide.github.io/guide/guide/benefits/%0APage%20version%3A%20{BUMPED}" in link["href"]
 
 
 def test_regulatory_statuses_and_closing_sections_render_the_same(zensical_site, mkdocs_site):
