@@ -4,6 +4,7 @@
   new-page   scaffold a page with valid front matter and an "At a glance" box
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
+  search-index SITE  Pagefind index into a built site (MkDocs builds do it; for Zensical)
   scores     readability figures for every page
   review-due pages past or near their review date (Markdown; empty when none)
   link-report  turn linkchecker's CSV output into a Markdown issue body
@@ -97,6 +98,18 @@ def cmd_link_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_index(args: argparse.Namespace) -> int:
+    from .search_index import SearchIndexError, build_search_index
+
+    try:
+        bundle = build_search_index(args.site_dir)
+    except SearchIndexError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote the search index to {bundle}.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -133,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     link_report = commands.add_parser("link-report", help="Markdown summary of broken links from linkchecker's CSV output")
     link_report.add_argument("csv", help="file written by linkchecker -F csv/utf-8/FILE")
     link_report.set_defaults(func=cmd_link_report)
+
+    search_index = commands.add_parser("search-index", help="build the Pagefind search index into a built site "
+                                       "(MkDocs builds do it themselves; for Zensical builds)")
+    search_index.add_argument("site_dir", help="the built site, e.g. site/")
+    search_index.set_defaults(func=cmd_search_index)
 
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")

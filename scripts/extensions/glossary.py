@@ -1,10 +1,10 @@
 """Glossary terms: a tooltip wherever a term appears, and the glossary page itself.
 
 Every phrase listed under a term's `match` in data/glossary.yaml becomes an
-abbreviation (Python-Markdown's `abbr`), which Material's `content.tooltips`
-shows as a tooltip. Tooltips do not reach touch or screen-reader users, so a
-line holding only `[GLOSSARY]` becomes the full glossary, one heading (and
-anchor) per term.
+abbreviation (Python-Markdown's `abbr`) that keyboard users can focus;
+docs/assets/tooltips.js shows its definition on hover and focus. Tooltips do
+not reach every touch or screen-reader user, so a line holding only
+`[GLOSSARY]` becomes the full glossary, one heading (and anchor) per term.
 """
 
 from __future__ import annotations
@@ -48,13 +48,16 @@ class GlossaryPagePreprocessor(Preprocessor):
 class UnwrapTooltipsTreeprocessor(Treeprocessor):
     """Keep the tooltips a reader needs and drop the rest.
 
-    No tooltips in headings (they would clutter titles and the table of contents) or inside links
-    (a tooltip inside a link is a second, hidden target). Elsewhere a term gets its tooltip at its
+    No tooltips in headings (they would clutter titles and the table of contents), inside links
+    (a tooltip inside a link is a second, hidden target) or in reference lists (a work's title is
+    quoted as published, and the per-page list and the References page are not prose). Elsewhere a term gets its tooltip at its
     first use in each section, not at every use: a reader who lands on a section from search still
     meets the definition, and the FAQ does not carry hundreds of underlines and tooltip handlers.
     """
 
     PLAIN_CONTAINERS = {"h1", "h2", "h3", "h4", "h5", "h6", "a"}
+    # The per-page reference list (footnotes) and each entry of the References page.
+    PLAIN_CLASSES = {"footnote", "reference"}
 
     def run(self, root):
         parents = {child: parent for parent in root.iter() for child in parent}
@@ -70,11 +73,12 @@ class UnwrapTooltipsTreeprocessor(Treeprocessor):
                     self._unwrap(parents[element], element)
                 else:
                     seen.add(title)
+                    element.set("tabindex", "0")  # a keyboard user reaches the definition by focusing the term
 
     def _inside_plain_container(self, element, parents) -> bool:
         node = parents.get(element)
         while node is not None:
-            if node.tag in self.PLAIN_CONTAINERS:
+            if node.tag in self.PLAIN_CONTAINERS or self.PLAIN_CLASSES & set(node.get("class", "").split()):
                 return True
             node = parents.get(node)
         return False
