@@ -73,6 +73,28 @@
     }));
   }
 
+  // Pagefind finds pages with every word. A reader's question ("nothing has worked") often has no
+  // page with every word, so pages with some of its words follow, best total score first.
+  const COMMON = new Set(("a an and are be can do does for from has have how i if in is it me my of on or " +
+    "the to was what when will with you your").split(" "));
+
+  async function matches(module, query) {
+    const all = (await module.search(query)).results;
+    const words = query.toLowerCase().split(/\s+/).filter((word) => word && !COMMON.has(word));
+    if (all.length >= 5 || words.length < 2) return all;
+    const seen = new Set(all.map((result) => result.id));
+    const partial = new Map();
+    for (const search of await Promise.all(words.map((word) => module.search(word)))) {
+      for (const result of search.results) {
+        if (seen.has(result.id)) continue;
+        const entry = partial.get(result.id) || { result, score: 0 };
+        entry.score += result.score;
+        partial.set(result.id, entry);
+      }
+    }
+    return all.concat(Array.from(partial.values()).sort((a, b) => b.score - a.score).map((entry) => entry.result));
+  }
+
   async function run() {
     const query = input.value.trim();
     const ticket = ++latest;
@@ -84,12 +106,12 @@
     status.textContent = "Searching…";
     try {
       const module = await load();
-      const search = await module.search(query);
-      const results = await Promise.all(search.results.slice(0, 10).map((result) => result.data()));
+      const found = await matches(module, query);
+      const results = await Promise.all(found.slice(0, 10).map((result) => result.data()));
       if (ticket !== latest) return;
       render(results);
       status.textContent = results.length
-        ? `${search.results.length} ${search.results.length === 1 ? "page" : "pages"} found`
+        ? `${found.length} ${found.length === 1 ? "page" : "pages"} found`
         : "No pages found. Try other words, or browse the guide's contents.";
     } catch (error) {
       if (ticket === latest) status.textContent = "Search could not load. Browse the guide's contents instead.";
