@@ -9,6 +9,7 @@ not reach every touch or screen-reader user, so a line holding only
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from markdown import Markdown
@@ -18,7 +19,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .. import sources
-from . import cached_glossary, markdown_escape, outside_code
+from . import _mtime, cached_glossary, markdown_escape, outside_code
 
 MARKER = "[GLOSSARY]"
 
@@ -29,6 +30,16 @@ def glossary_page(terms: list[sources.Term]) -> str:
     for term in sorted(terms, key=lambda t: t.term.lower()):
         blocks.append(f"## {markdown_escape(term.term)}\n\n{markdown_escape(term.definition)}")
     return "\n\n".join(blocks)
+
+
+@lru_cache(maxsize=8)
+def definitions(path: Path, _mtime_key: float) -> tuple[tuple[str, str], ...]:
+    """Every spelling of every term -> its definition; worked out once per change of the file,
+    not once per page (MkDocs sets up the extensions again for every page)."""
+    return tuple((variant, term.definition)
+                 for term in cached_glossary(path)
+                 for phrase in term.match
+                 for variant in sorted(sources.match_variants(phrase)))
 
 
 class GlossaryPagePreprocessor(Preprocessor):
@@ -102,13 +113,7 @@ class GlossaryExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         path = Path(self.getConfig("glossary"))
-        definitions = {
-            variant: term.definition
-            for term in cached_glossary(path)
-            for phrase in term.match
-            for variant in sorted(sources.match_variants(phrase))
-        }
-        AbbrExtension(glossary=definitions).extendMarkdown(md)
+        AbbrExtension(glossary=dict(definitions(path, _mtime(path)))).extendMarkdown(md)
         md.preprocessors.register(GlossaryPagePreprocessor(md, path), "guide_glossary_page", 41)
         md.treeprocessors.register(UnwrapTooltipsTreeprocessor(md), "guide_glossary_unwrap", 6.5)
 
