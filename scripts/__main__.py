@@ -111,9 +111,14 @@ def cmd_search_index(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from .bench import SKIPPABLE, run_bench
 
-    return run_bench(args.out, lighthouse=not args.no_lighthouse)
+    skip = tuple(name for name in (args.skip or "").split(",") if name)
+    unknown = [name for name in skip if name not in SKIPPABLE]
+    if unknown:
+        print(f"error: --skip {','.join(unknown)}: choose from {', '.join(SKIPPABLE)}", file=sys.stderr)
+        return 2
+    return run_bench(args.out, lighthouse=not args.no_lighthouse, skip=skip, lighthouse_runs=max(1, args.lighthouse_runs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")
     bench.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse runs")
+    bench.add_argument("--skip", help="comma-separated measurements to leave out: check, scaling, weight, lighthouse")
+    bench.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page and site (median shown)")
     bench.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
