@@ -199,8 +199,9 @@ def test_search_loads_nothing_until_a_reader_searches(page, site_url):
     page.on("request", lambda request: requested.append(urlsplit(request.url).path))
     page.goto(site_url + "faq/", wait_until="networkidle")
     page.wait_for_timeout(500)
-    assert not [path for path in requested if "pagefind" in path or "search_index" in path], requested
+    assert not [path for path in requested if "pagefind" in path or "search" in path], requested
     search(page, "bladder")
+    assert [path for path in requested if path.endswith("/assets/search.js")], "search's script loads on first use"
     assert [path for path in requested if path.endswith("/pagefind/pagefind.js")], "the index loads on first search"
 
 

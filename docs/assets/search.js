@@ -1,6 +1,7 @@
 // Search with Pagefind: the header button opens a dialog; the index (pagefind/ inside this site or
 // edition, built by scripts/search_index.py) loads only when a reader opens it, and then only the
 // fragments each query needs. Keys: "/" opens, arrows move between results, Escape closes.
+// overrides/partials/guide-search.html loads this file on first use.
 (() => {
   "use strict";
   const root = document.querySelector(".guide-search");
@@ -129,9 +130,7 @@
     return Array.from(list.querySelectorAll("a"));
   }
 
-  button.hidden = false;
   button.addEventListener("click", open);
-  button.addEventListener("pointerenter", load, { once: true });
   root.querySelector(".guide-search__close").addEventListener("click", () => dialog.close());
   dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });  // the backdrop
   input.addEventListener("input", run);
