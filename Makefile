@@ -4,6 +4,7 @@
 #   make check     content check (BASE=origin/main adds the version-bump rule)
 #   make test      everything the CI gate runs
 #   make bench     measurements (not part of the gate)
+#   python -m scripts search-index SITE   search index into a Zensical build (MkDocs builds make their own)
 #   make release VERSION=2026.11 [PUSH=1]   publish an edition with mike
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
 
