@@ -35,7 +35,7 @@ from typing import Any
 
 from .build import measure_builds
 from .check import measure_check
-from .common import ROOT, MeasurementError, log, our_config, stock_config
+from .common import ROOT, MeasurementError, choose_guide_page, log, our_config, stock_config
 from .lighthouse import measure_lighthouse
 from .machine import machine_facts
 from .report import failed, render
@@ -97,6 +97,8 @@ def run_bench(out: str, lighthouse: bool = True, skip: tuple[str, ...] = (), lig
                 section(results, "check", problems, measure_check)
             if "scaling" not in skip:
                 section(results, "scaling", problems, lambda: measure_scaling(work, site_name))
+            if (ours_site / "index.html").exists():
+                log(f"largest guide page: /{choose_guide_page(ours_site)}")
             sites = {
                 name: site
                 for name, site in (("ours", ours_site), ("stock", stock_site), ("stock_no_google_fonts", nofont_site))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .common import CHROMIUM, PAGES, SCALE_SIZES, TARGET_BUILD_RATIO, TARGET_FIRST_VIEW_KB
+from .common import CHROMIUM, GUIDE_PAGE, PAGES, SCALE_SIZES, TARGET_BUILD_RATIO, TARGET_FIRST_VIEW_KB
 from .lighthouse import LIGHTHOUSE_CATEGORIES, LIGHTHOUSE_FLAGS, LIGHTHOUSE_TIMEOUT
 
 
@@ -265,11 +265,11 @@ def _lighthouse_lines(lighthouse: dict[str, Any]) -> list[str]:
             "",
         ]
     for key, title in sites:
-        run = lighthouse["sites"][key].get("guide page", {})
+        run = lighthouse["sites"][key].get(GUIDE_PAGE, {})
         if run.get("main_thread"):
             kinds = ", ".join(f"{item['group']} {item['ms']} ms" for item in run["main_thread"])
             scripts = ", ".join(f"`{item['url']}` {item['scripting_ms']} ms" for item in run.get("scripts", []))
-            lines.append(f"- {title}, guide page, where main-thread time goes: {kinds}; scripting by file: {scripts}.")
+            lines.append(f"- {title}, {GUIDE_PAGE} (`/{PAGES[GUIDE_PAGE]}`), where main-thread time goes: {kinds}; scripting by file: {scripts}.")
     for key, title in sites:
         not_passed: dict[str, set[str]] = {}
         for run in lighthouse["sites"][key].values():
