@@ -189,9 +189,9 @@ def test_search_is_a_visible_header_button_that_escape_closes(page, site_url):
             assert other["x"] + other["width"] <= box["x"] or box["x"] + box["width"] <= other["x"], "overlaps the palette toggle"
     button.click()
     dialog = page.get_by_role("dialog", name="Search this guide")
-    assert dialog.is_visible()
+    dialog.wait_for(state="visible", timeout=30000)  # search.js loads on this first click
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    dialog.wait_for(state="hidden", timeout=5000)
 
 
 def test_search_loads_nothing_until_a_reader_searches(page, site_url):
