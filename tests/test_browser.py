@@ -382,9 +382,15 @@ def test_a_result_links_to_the_section_that_matches(page, edition_site):
 
 
 def test_nothing_is_set_up_for_tooltips_until_a_reader_points_at_one(page, site_url):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
     page.goto(site_url + "faq/", wait_until="networkidle")
     assert page.locator("a.footnote-ref").count() >= 10 and page.locator("abbr[tabindex]").count() >= 10
     assert page.evaluate("document.querySelectorAll('[role=tooltip], .md-tooltip2, [aria-describedby=guide-tooltip]').length") == 0
+    assert not [path for path in requested if path.endswith("/tooltips.js")], "tooltips.js loads on first use only"
+    page.locator("abbr[tabindex]").first.focus()
+    page.get_by_role("tooltip").wait_for(timeout=10000)
+    assert [path for path in requested if path.endswith("/assets/tooltips.js")]
 
 
 def test_a_citation_previews_its_reference_on_hover_and_focus(page, site_url):
@@ -396,7 +402,8 @@ def test_a_citation_previews_its_reference_on_hover_and_focus(page, site_url):
                               note_id)
     mark.hover()
     tooltip = page.get_by_role("tooltip")
-    assert tooltip.is_visible() and tooltip.inner_text().strip() == reference
+    tooltip.wait_for(timeout=10000)  # tooltips.js loads on this first hover
+    assert tooltip.inner_text().strip() == reference
     assert mark.get_attribute("aria-describedby") == tooltip.get_attribute("id")
     tooltip.hover()  # a reader can move onto it (to follow its DOI link) without it vanishing
     page.wait_for_timeout(500)

@@ -1,6 +1,7 @@
 // Citation previews and glossary definitions on hover and keyboard focus.
-// Nothing is set up per term or per citation: two listeners on the document build one
-// tooltip the first time a reader points at or focuses a citation mark or a glossary term.
+// Nothing is set up per term or per citation: overrides/partials/guide-tooltips.html loads this
+// file the first time a reader points at or focuses a citation mark or a glossary term, and its
+// listeners on the document build one tooltip, reused for every host.
 // Touch and screen-reader users keep the plain routes: a citation mark is a link to the
 // page's reference list, and every term is defined on the Glossary page.
 (() => {
