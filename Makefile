@@ -11,6 +11,7 @@
 #   make cite DOI=10.1176/appi.ajp.2013.13030392 (or PMID=23982301)   add a reference from Crossref or PubMed
 #   make refs [Q=murrough]   list or search the citation keys
 #   make review-due [DAYS=30] [TODAY=2026-12-03]   pages due for review
+#   python -m scripts search-index SITE   search index into a Zensical build (MkDocs builds make their own)
 #   make new-page PAGE=guide/sleep.md TITLE="Ketamine and sleep" [REGULATORY=1]
 #   make review-packet   printable packet (HTML and PDF) of every page due for clinical review, in review-packet/
 

@@ -6,6 +6,7 @@
   new-page   scaffold a page with valid front matter and an "At a glance" box
   release    publish an edition with mike to the local gh-pages branch
   bench      measurements for the closing note (not part of the gate)
+  search-index SITE  Pagefind index into a built site (MkDocs builds do it; for Zensical)
   scores     readability figures for every page
   cite       add a reference from its DOI (Crossref) or PMID (PubMed)
   refs       list or search the citation keys
@@ -220,10 +221,27 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+def cmd_search_index(args: argparse.Namespace) -> int:
+    from .search_index import SearchIndexError, build_search_index
 
-    return run_bench(args.out, lighthouse=not args.no_lighthouse)
+    try:
+        bundle = build_search_index(args.site_dir)
+    except SearchIndexError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote the search index to {bundle}.")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import SKIPPABLE, run_bench
+
+    skip = tuple(name for name in (args.skip or "").split(",") if name)
+    unknown = [name for name in skip if name not in SKIPPABLE]
+    if unknown:
+        print(f"error: --skip {','.join(unknown)}: choose from {', '.join(SKIPPABLE)}", file=sys.stderr)
+        return 2
+    return run_bench(args.out, lighthouse=not args.no_lighthouse, skip=skip, lighthouse_runs=max(1, args.lighthouse_runs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,9 +310,16 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("site", nargs="?", default="site", help="the built site folder (default: site)")
     links.set_defaults(func=cmd_links)
 
+    search_index = commands.add_parser("search-index", help="build the Pagefind search index into a built site "
+                                       "(MkDocs builds do it themselves; for Zensical builds)")
+    search_index.add_argument("site_dir", help="the built site, e.g. site/")
+    search_index.set_defaults(func=cmd_search_index)
+
     bench = commands.add_parser("bench", help="measure build, page weight and Lighthouse against stock Material")
     bench.add_argument("--out", default="bench-results", help="folder for results.md and results.json")
     bench.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse runs")
+    bench.add_argument("--skip", help="comma-separated measurements to leave out: check, scaling, weight, lighthouse")
+    bench.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page and site (median shown)")
     bench.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

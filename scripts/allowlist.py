@@ -77,6 +77,7 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "height": "intrinsic size, avoids layout shift",
     },
     "aside": {"aria-labelledby": "names the crisis box for screen readers by its heading"},
+    "abbr": {"tabindex": "a glossary term reachable by keyboard, so its definition shows on focus too ('0' only)"},
     "ol": {"start": "a numbered list that starts above 1"},
     "details": {"open": "a note shown expanded ('???+')"},
     "th": {"style": "column alignment the tables extension writes (text-align only, see STYLE)"},
@@ -191,6 +192,9 @@ def attribute_finding(tag: str, name: str, value: str | None) -> Finding | None:
         if finding:
             return finding
     allowed = name in ATTRIBUTES["*"] or name in ATTRIBUTES.get(tag, {})
+    if name == "tabindex" and allowed and value != "0":
+        return Finding("HTML005", f"tabindex '{value}' on <{tag}>: only '0' (reachable in reading order) is allowed",
+                       "remove it, or use tabindex=\"0\"")
     if name == "style" and not (allowed and STYLE.match(value)):
         return Finding("HTML006", f"inline style '{value.strip()[:60]}' on <{tag}>", STYLE_REASON)
     if not allowed:

@@ -208,5 +208,13 @@ def test_references_page_lists_at_least_35_cited_works_with_links_and_citing_pag
 
 def test_search_dialog_has_an_accessible_name_on_every_page(built_site):
     for page in [*built_pages(built_site), built_site / "404.html"]:
-        dialog = soup(page).select_one('[role="dialog"].md-search')
+        dialog = soup(page).select_one("dialog.guide-search__dialog")
         assert dialog is not None and dialog.get("aria-label"), page
+
+
+def test_the_site_carries_its_own_search_index_and_not_materials(built_site):
+    assert (built_site / "pagefind" / "pagefind.js").is_file()
+    assert list((built_site / "pagefind" / "fragment").iterdir()), "Pagefind indexed no page"
+    assert not (built_site / "search" / "search_index.json").exists()
+    for page in built_pages(built_site):
+        assert soup(page).find("form", attrs={"name": "search"}) is None, "Material's bundle would fetch its index"

@@ -190,6 +190,20 @@ def test_every_page_says_the_same_under_both_generators(zensical_site, mkdocs_si
     assert different == []
 
 
+def test_search_and_tooltips_carry_over_and_pagefind_indexes_the_zensical_site(zensical_site):
+    """Zensical ignores the hook that indexes MkDocs builds; `python -m scripts search-index` does it instead."""
+    page = soup(zensical_site / GUIDE_PAGE)
+    assert page.select_one('dialog.guide-search__dialog[aria-label="Search this guide"]') is not None
+    assert page.select_one("button.guide-search__open") is not None
+    assert [s for s in page.select("script:not([src])") if "assets/tooltips.js" in s.get_text()], "no tooltip loader"
+    assert page.select("article abbr[tabindex]"), "glossary terms are not focusable"
+    result = subprocess.run([sys.executable, "-m", "scripts", "search-index", str(zensical_site)], cwd=ROOT,
+                            capture_output=True, text=True, env=ENV)
+    assert result.returncode == 0, result.stderr
+    indexed = list((zensical_site / "pagefind" / "fragment").iterdir())
+    assert len(indexed) >= 20, "Pagefind found no article on Zensical's pages"
+
+
 @pytest.mark.xfail(strict=True, reason="Zensical 0.0.73 sets page.edit_url only when repo_url is set, and the site "
                    "leaves repo_url out so that readers' browsers never call api.github.com (TECH-NOTES, Privacy). "
                    "'Report a problem with this page' still works.")

@@ -93,15 +93,22 @@ def cached_glossary(path: Path) -> list[sources.Term]:
     return _glossary(path, _mtime(path))
 
 
+@lru_cache(maxsize=4096)
+def _page(path: Path, _mtime_key: float) -> sources.Page | None:
+    try:
+        return sources.load_page(path)
+    except sources.SourceError:
+        return None
+
+
 def site_pages(docs: Path) -> list[sources.Page]:
-    """Every page with readable front matter; unreadable ones are the content check's business."""
-    pages = []
-    for path in sources.content_pages(docs):
-        try:
-            pages.append(sources.load_page(path))
-        except sources.SourceError:
-            continue
-    return pages
+    """Every page with readable front matter; unreadable ones are the content check's business.
+
+    Each page is read once per change of its file: the References and "What's changed" pages
+    both list every page, and `mkdocs serve` rebuilds the site on every save.
+    """
+    pages = [_page(path, _mtime(path)) for path in sources.content_pages(docs)]
+    return [page for page in pages if page is not None]
 
 
 def docs_link(page: sources.Page, docs: Path) -> str:

@@ -109,6 +109,23 @@ class ReferenceListTreeprocessor(Treeprocessor):
                 element.set("data-search-exclude", "")
 
 
+class CitationSeparatorTreeprocessor(Treeprocessor):
+    """Write the comma between adjacent citation marks ([@a; @b] -> 1,2) into the second mark.
+
+    A CSS rule (`sup + sup`) cannot do it: sibling selectors skip text, so it also put a comma
+    before a mark separated from the previous one by words ("at this dose ,3").
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            previous = None
+            for child in parent:
+                is_mark = child.tag == "sup" and child.get("id", "").startswith("fnref")
+                if is_mark and previous is not None and not (previous.tail or "").strip():
+                    child.text = "," + (child.text or "")
+                previous = child if is_mark else None
+
+
 class CitationExtension(Extension):
     def __init__(self, **kwargs):
         self.config = {
@@ -154,6 +171,7 @@ class CitationExtension(Extension):
         DocsLinks.register(md)  # the References page's "Cited on" links
         # After the footnotes are placed (footnote, 50) and de-duplicated (15).
         md.treeprocessors.register(ReferenceListTreeprocessor(md), "guide_reference_list", 14)
+        md.treeprocessors.register(CitationSeparatorTreeprocessor(md), "guide_citation_separator", 13)
 
 
 def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown's entry point name
