@@ -156,7 +156,8 @@ def _mark_line(loader, mark) -> int:
 
 
 # libyaml, where installed, parses ten times faster (a thousand pages' front matter is most of the check's time).
-# It breaks lines only at '\n' and '\r' like the editors; text holding NEL, LS or PS goes to the pure-Python loader.
+# Its marks count NEL, LS, PS and a lone CR as line breaks, which editors do not: text holding any of them, and
+# every syntax error or duplicate key, goes through the pure-Python loader, so reported lines stay exact.
 _FastLineLoader = type("_FastLineLoader", (_Constructing, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
 for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -164,38 +165,8 @@ for _loader in (_LineLoader, _FastLineLoader):
     _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
-# The same loader on libyaml (C): several times faster, the bulk of a build's YAML time. Its marks
-# carry the line number, which counts NEL, LS, PS and lone CR as line breaks too; text holding any
-# of them, and every syntax error, goes through the pure-Python loader so reported lines stay exact.
 _LIBYAML = getattr(yaml, "__with_libyaml__", False)
 _OTHER_LINE_BREAKS = re.compile("[\r\x85\u2028\u2029]")
-
-
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    line_offset = 0
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
-            raise yaml.constructor.ConstructorError(None, None, f"{node.tag} value: {error}", node.start_mark) from None
-
-
-def _construct_fast_mapping(loader, node):
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1 + loader.line_offset
-    return mapping
-
-
-def _construct_fast_sequence(loader, node):
-    sequence = LineList(loader.construct_sequence(node, deep=True))
-    sequence.line = node.start_mark.line + 1 + loader.line_offset
-    return sequence
-
-
-_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_fast_mapping)
-_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_fast_sequence)
-_FastLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
 def _load_yaml_fast(text: str, first_line: int) -> tuple[bool, Any]:
@@ -215,12 +186,6 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> Any:
     if parsed:
         return data
     loader = type("_OffsetLineLoader", (_LineLoader,), {"line_offset": first_line - 1})
-    if not re.search("[\x85\u2028\u2029\r]", text):
-        fast = type("_OffsetFastLineLoader", (_FastLineLoader,), {"line_offset": first_line - 1})
-        try:
-            return yaml.load(text, Loader=fast)  # noqa: S506 - SafeLoader subclass
-        except (yaml.YAMLError, RecursionError):
-            pass  # parsed again below, so the message and its line are the pure-Python parser's
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
