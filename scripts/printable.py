@@ -17,6 +17,7 @@ import posixpath
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -39,7 +40,28 @@ def edition_pdf_name(edition: str) -> str:
 
 
 def html_to_pdf(source: Path, pdf: Path) -> Path:
-    """Print an HTML file (with its relative assets) to an A4 PDF with page numbers."""
+    """Print an HTML file (with its relative assets) to an A4 PDF with page numbers.
+
+    Playwright's sync API refuses to start in a thread that already runs an event loop (a caller that
+    drives its own browser, such as the browser tests), so the printing gets a thread of its own.
+    """
+    outcome: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _print(source, pdf)
+        except BaseException as error:  # handed back to the caller's thread, raised there
+            outcome.append(error)
+
+    printer = threading.Thread(target=work, name="print-pdf")
+    printer.start()
+    printer.join()
+    if outcome:
+        raise outcome[0]
+    return pdf
+
+
+def _print(source: Path, pdf: Path) -> None:
     if not Path(CHROMIUM).exists():
         raise PrintError(f"Chromium is missing ({CHROMIUM}): run 'make chromium' (or 'sudo apt-get install chromium')")
     from playwright.sync_api import Error as PlaywrightError
@@ -62,7 +84,6 @@ def html_to_pdf(source: Path, pdf: Path) -> Path:
                 browser.close()
     except PlaywrightError as error:
         raise PrintError(f"Chromium could not print {source.name}: {str(error).splitlines()[0]}") from None
-    return pdf
 
 
 # --- The whole guide of an edition ------------------------------------------------
